@@ -1,0 +1,103 @@
+"""Jinja extension that exposes the naming core and the answer rules to Copier.
+
+copier-template-extensions loads this file by path; the repository root is not on
+``sys.path``, so the sibling modules are loaded by file location too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from jinja2.ext import Extension
+
+
+def _load_sibling(stem: str):
+    qualified = f"lakehouse_domain_extensions.{stem}"
+    if qualified in sys.modules:
+        return sys.modules[qualified]
+    spec = importlib.util.spec_from_file_location(qualified, Path(__file__).with_name(f"{stem}.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[qualified] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+naming = _load_sibling("naming")
+answer_rules = _load_sibling("answer_rules")
+dataset_rules = _load_sibling("dataset_rules")
+
+
+def _validator(check):
+    """Turn a check returning a list of problems into a Copier validator (empty = valid)."""
+
+    def render(*args):
+        return "\n".join(check(*args))
+
+    render.__name__ = check.__name__
+    return render
+
+
+class LakehouseExtension(Extension):
+    """Filters: ``validate_*`` for copier.yml validators, naming and type helpers for templates."""
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        environment.filters.update(
+            {
+                # Questionnaire validators: value | validate_x(args) -> "" or the problems.
+                "validate_domain_name": _validator(answer_rules.check_domain_name),
+                "validate_text": _validator(
+                    lambda value, question: answer_rules.check_text(question, value)
+                ),
+                "validate_email": _validator(
+                    lambda value, question: answer_rules.check_email(question, value)
+                ),
+                "validate_cost_center": _validator(answer_rules.check_cost_center),
+                "validate_name_suffix": _validator(answer_rules.check_name_suffix),
+                "validate_environments": _validator(
+                    lambda envs, domain, suffix: (
+                        answer_rules.check_environments(envs)
+                        or [
+                            f"environments: {problem} [rule: azure-name-limits]"
+                            for problem in naming.naming_problems(domain, envs, suffix)
+                        ]
+                    )
+                ),
+                "validate_group": _validator(
+                    lambda value, question, *others: answer_rules.check_group(
+                        question, value, *zip(others[::2], others[1::2], strict=True)
+                    )
+                ),
+                "validate_int_range": _validator(
+                    lambda value, question, low, high: answer_rules.check_int_range(
+                        question, value, low, high
+                    )
+                ),
+                "validate_source_table": _validator(answer_rules.check_source_table),
+                "validate_dataset_name": _validator(dataset_rules.check_dataset_name),
+                "validate_columns": _validator(dataset_rules.check_columns),
+                "validate_primary_key": _validator(dataset_rules.check_primary_key),
+                "validate_masking_rules": _validator(dataset_rules.check_masking_rules),
+                "validate_watermark_column": _validator(
+                    lambda value, question, columns: dataset_rules.check_watermark_column(
+                        question, value, columns
+                    )
+                ),
+                # Names: templates never build names themselves.
+                "name_suffix": naming.name_suffix,
+                "contract_id": naming.contract_id,
+                "package_name": naming.package_name,
+                "group_name": naming.group_name,
+                "catalog_name": naming.catalog_name,
+                "table_name": naming.table_name,
+                "quarantine_table": naming.quarantine_table,
+                "job_name": naming.job_name,
+                "state_names": naming.state_names,
+                "environment_names": naming.environment_names,
+                # Types.
+                "odcs_logical_type": lambda column_type: dataset_rules.odcs_types(column_type)[0],
+                "odcs_physical_type": lambda column_type: dataset_rules.odcs_types(column_type)[1],
+            }
+        )

@@ -1,0 +1,51 @@
+"""The Jinja extension wires the rules and names into Copier as filters."""
+
+import jinja2
+import pytest
+
+from filters import LakehouseExtension
+
+
+@pytest.fixture(scope="module")
+def env():
+    return jinja2.Environment(extensions=[LakehouseExtension], undefined=jinja2.StrictUndefined)
+
+
+def render(env, source, **context):
+    return env.from_string(source).render(**context)
+
+
+def test_validator_filters_render_empty_when_valid(env):
+    assert render(env, "{{ 'risk' | validate_domain_name }}") == ""
+    assert render(env, "{{ envs | validate_environments('risk', 'ab12') }}", envs=["dev"]) == ""
+
+
+def test_validator_filters_render_problems_when_invalid(env):
+    output = render(env, "{{ 'Risk' | validate_domain_name }}")
+    assert output.startswith("domain_name: ") and "[rule: domain-format]" in output
+
+
+def test_environment_validator_reports_azure_name_limits(env):
+    output = render(env, "{{ envs | validate_environments('Risk', 'ab12') }}", envs=["dev"])
+    assert "[rule: azure-name-limits]" in output
+    output = render(env, "{{ envs | validate_environments('risk', 'ab12') }}", envs=[])
+    assert "[rule: non-empty]" in output
+
+
+def test_group_validator_compares_with_named_groups(env):
+    source = "{{ 'risk-x' | validate_group('analysts_group', 'engineers_group', 'risk-x') }}"
+    assert "[rule: distinct-groups]" in render(env, source)
+
+
+def test_multiple_problems_are_one_per_line(env):
+    columns = [{"name": "Id", "type": "varchar"}]
+    output = render(env, "{{ columns | validate_columns }}", columns=columns)
+    assert output.splitlines()[0].endswith("[rule: identifier]")
+    assert output.splitlines()[1].endswith("[rule: known-type]")
+
+
+def test_naming_and_type_filters(env):
+    names = "{{ ('risk' | environment_names('prd', 'ab12')).storage_account }}"
+    assert render(env, names) == "striskprdab12"
+    assert render(env, "{{ 'decimal(18,2)' | odcs_physical_type }}") == "DECIMAL(18,2)"
+    assert render(env, "{{ 'bigint' | odcs_logical_type }}") == "integer"
