@@ -1,0 +1,34 @@
+"""Shared fixtures: a hermetic environment and a clean, tagged copy of the template."""
+
+from __future__ import annotations
+
+import pytest
+
+from support.template_repo import snapshot_working_tree
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hermetic_environment(tmp_path_factory):
+    """No user Copier settings, git config or identity of the machine leaks into a test."""
+    home = tmp_path_factory.mktemp("home")
+    settings = home / "copier-settings.yml"
+    settings.write_text("defaults: {}\ntrust: []\n")
+    gitconfig = home / "gitconfig"
+    gitconfig.write_text(
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n"
+    )
+    patch = pytest.MonkeyPatch()
+    patch.setenv("COPIER_SETTINGS_PATH", str(settings))
+    patch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for role in ("AUTHOR", "COMMITTER"):
+        patch.setenv(f"GIT_{role}_NAME", "Template Tests")
+        patch.setenv(f"GIT_{role}_EMAIL", "template-tests@example.com")
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory, hermetic_environment):
+    """The working tree committed and tagged in a temporary git repository."""
+    return snapshot_working_tree(tmp_path_factory.mktemp("template") / "repo")

@@ -1,0 +1,197 @@
+"""Render every named answer set and check what a user gets."""
+
+import filecmp
+import re
+import subprocess
+import tomllib
+
+import pytest
+import yaml
+
+from support.render import answer_set, answer_set_names, render
+from support.tool_venvs import tool_bin
+
+COMMON_FILES = {
+    ".copier-answers.yml",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    ".yamllint.yaml",
+    "Makefile",
+    "README.md",
+    "pyproject.toml",
+}
+# What each answer set must produce: (dataset, source type, environments).
+EXPECTED = {
+    "default": ("card_transactions", "files", ["dev", "prd"]),
+    "eventhub": ("card_transactions", "eventhub", ["dev", "prd"]),
+    "jdbc": ("loan_payments", "jdbc", ["dev", "prd"]),
+    "single_env": ("web_sessions", "files", ["dev"]),
+    "three_envs": ("card_transactions", "files", ["dev", "stg", "prd"]),
+}
+JINJA_LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\{#|\}\}")
+
+
+@pytest.fixture(scope="module")
+def renders(template_repo, tmp_path_factory):
+    base = tmp_path_factory.mktemp("matrix")
+    return {name: render(template_repo, base / name, answer_set(name)) for name in EXPECTED}
+
+
+def files_of(project):
+    return {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
+
+
+def load_contract(project, dataset):
+    return yaml.safe_load((project / "contracts" / f"{dataset}.odcs.yaml").read_text())
+
+
+def test_every_answer_set_has_expectations():
+    assert sorted(EXPECTED) == answer_set_names()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_expected_files_and_nothing_else(renders, name):
+    dataset, _, _ = EXPECTED[name]
+    assert files_of(renders[name]) == COMMON_FILES | {f"contracts/{dataset}.odcs.yaml"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_yaml_and_toml_file_parses(renders, name):
+    project = renders[name]
+    for path in project.rglob("*"):
+        if path.suffix in {".yml", ".yaml"}:
+            yaml.safe_load(path.read_text())
+        elif path.suffix == ".toml":
+            tomllib.loads(path.read_text())
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_no_template_leftovers_or_leaked_paths(renders, name, template_repo):
+    project = renders[name]
+    for path in project.rglob("*"):
+        if not path.is_file():
+            continue
+        text = path.read_text()
+        if path.name == ".copier-answers.yml":
+            text = "\n".join(line for line in text.splitlines() if not line.startswith("_src_path"))
+        assert not JINJA_LEFTOVER.search(text), f"{path.name} has unrendered Jinja"
+        assert str(project) not in text, f"{path.name} leaks the destination path"
+        assert str(template_repo) not in text, f"{path.name} leaks the template path"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_contract_follows_the_answers(renders, name):
+    dataset, source, environments = EXPECTED[name]
+    answers = yaml.safe_load((renders[name] / ".copier-answers.yml").read_text())
+    contract = load_contract(renders[name], dataset)
+    domain = answers["domain_name"]
+    assert contract["apiVersion"] == "v3.1.0"
+    assert contract["domain"] == domain
+    source_props = {p["property"]: p["value"] for p in contract["customProperties"]}["source"]
+    assert source_props["type"] == source
+    databricks = [s for s in contract["servers"] if s["type"] == "databricks"]
+    assert [s["catalog"] for s in databricks] == [f"{domain}_{env}" for env in environments]
+    assert {s["schema"] for s in databricks} == {"silver"}
+
+    properties = {p["name"]: p for p in contract["schema"][0]["properties"]}
+    assert list(properties) == [c["name"] for c in answers["columns"]]
+    key = [name for name, p in properties.items() if p.get("primaryKey")]
+    assert key == answers["primary_key"]
+    for column in answers["columns"]:
+        prop = properties[column["name"]]
+        assert prop["required"] is column.get("required", False)
+        if column.get("required"):
+            assert {"metric": "nullValues", "mustBe": 0}.items() <= prop["quality"][0].items()
+        if column.get("pii"):
+            assert prop["classification"] == "restricted"
+            assert prop["tags"] == ["pii", f"pii:{column['pii']}"]
+    masks = {
+        name: {c["property"]: c["value"] for c in p.get("customProperties", [])}["maskingStrategy"]
+        for name, p in properties.items()
+        if p.get("customProperties")
+    }
+    assert masks == answers["masking_rules"]
+    uniqueness = contract["schema"][0]["quality"][0]
+    assert uniqueness["metric"] == "duplicateValues"
+    assert uniqueness["arguments"]["properties"] == answers["primary_key"]
+
+
+def test_source_specific_contract_details(renders):
+    def source_of(name):
+        contract = load_contract(renders[name], EXPECTED[name][0])
+        return {p["property"]: p["value"] for p in contract["customProperties"]}["source"]
+
+    assert source_of("default")["format"] == "csv"
+    assert source_of("three_envs")["format"] == "parquet"
+    assert source_of("eventhub") == {
+        "type": "eventhub",
+        "eventHub": "card_transactions",
+        "partitions": 4,
+        "retentionDays": 3,
+    }
+    assert source_of("jdbc") == {
+        "type": "jdbc",
+        "engine": "postgresql",
+        "table": "lending.loan_payments",
+        "incrementalColumn": "updated_at",
+    }
+    kafka = [
+        s
+        for s in load_contract(renders["eventhub"], "card_transactions")["servers"]
+        if s["type"] == "kafka"
+    ]
+    assert [s["host"].split(".")[0].rsplit("-", 1)[0] for s in kafka] == [
+        "evhns-fraud-dev",
+        "evhns-fraud-prd",
+    ]
+
+
+def test_readme_lists_names_from_the_naming_core(renders):
+    readme = (renders["three_envs"] / "README.md").read_text()
+    suffix = yaml.safe_load((renders["three_envs"] / ".copier-answers.yml").read_text())[
+        "name_suffix"
+    ]
+    for env in ("dev", "stg", "prd"):
+        assert f"`paymentsx9_{env}`" in readme
+        assert f"`stpaymentsx9{env}{suffix}`" in readme
+    assert "`Payments PII Readers`" in readme
+
+
+def test_two_renders_with_the_same_answers_are_byte_identical(template_repo, tmp_path):
+    first = render(template_repo, tmp_path / "first", answer_set("jdbc"))
+    second = render(template_repo, tmp_path / "second", answer_set("jdbc"))
+    assert files_of(first) == files_of(second)
+    for name in files_of(first):
+        assert filecmp.cmp(first / name, second / name, shallow=False), name
+
+
+@pytest.fixture(scope="session")
+def datacontract():
+    return tool_bin("datacontract", "datacontract")
+
+
+def datacontract_lint(datacontract, contract):
+    return subprocess.run(
+        [datacontract, "lint", "--no-inline-references", str(contract)],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_contract_passes_datacontract_lint(renders, name, datacontract):
+    contract = renders[name] / "contracts" / f"{EXPECTED[name][0]}.odcs.yaml"
+    result = datacontract_lint(datacontract, contract)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_datacontract_lint_rejects_a_broken_contract(renders, datacontract, tmp_path):
+    contract = load_contract(renders["default"], "card_transactions")
+    contract["schema"][0]["properties"][0]["logicalType"] = "integr"
+    broken = tmp_path / "broken.odcs.yaml"
+    broken.write_text(yaml.safe_dump(contract))
+    result = datacontract_lint(datacontract, broken)
+    assert result.returncode != 0
+    assert "integr" in result.stdout + result.stderr
