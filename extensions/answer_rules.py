@@ -16,7 +16,6 @@ GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}$")
 # Azure tag values allow most characters; cost centres are codes, kept strict for reports.
 COST_CENTER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 SUFFIX = re.compile(r"^[a-z0-9]{4}$")
-SOURCE_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 ENVIRONMENTS = ("dev", "stg", "prd")
 
 
@@ -118,15 +117,3 @@ def check_int_range(question: str, value: Any, low: int, high: int) -> list[str]
     if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return []
     return [_problem(question, f"{value!r} must be a whole number from {low} to {high}", "range")]
-
-
-def check_source_table(value: Any) -> list[str]:
-    if isinstance(value, str) and SOURCE_TABLE.match(value):
-        return []
-    return [
-        _problem(
-            "jdbc_source_table",
-            f"{value!r} must be <schema>.<table> (letters, digits, underscores)",
-            "source-table-format",
-        )
-    ]

@@ -20,8 +20,7 @@ SIMPLE_TYPES = ("string", "int", "bigint", "double", "boolean", "date", "timesta
 COLUMN_KEYS = ("name", "type", "required", "description", "pii")
 
 # Databricks SQL (ANSI) reserved words: as identifiers they need backticks everywhere.
-RESERVED_WORDS = frozenset(
-    """
+_RESERVED_TEXT = """
     all and any anti array as asc authorization between both by case cast check collate column
     constraint create cross cube current_date current_time current_timestamp current_user
     default delete desc describe distinct drop else end escape except exists false fetch filter
@@ -30,8 +29,8 @@ RESERVED_WORDS = frozenset(
     only or order outer overlaps partition primary range references revoke right rollup row rows
     select semi session_user set some struct table tablesample then time to trailing true union
     unique unknown update user using values when where window with
-    """.split()
-)
+"""
+RESERVED_WORDS = frozenset(_RESERVED_TEXT.split())
 
 # PII kinds and the column type each must have.
 PII_KIND_TYPES = {
@@ -55,6 +54,8 @@ STRATEGY_TYPES: dict[str, tuple[str, ...] | None] = {
     "null": None,
     "year_only": ("date",),
 }
+
+SOURCE_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
 # Column types an incremental (watermark) column may have: they order monotonically.
 WATERMARK_TYPES = ("timestamp", "date", "int", "bigint")
@@ -275,6 +276,19 @@ def check_watermark_column(question: str, column_name: Any, columns: Any) -> lis
     if column.get("required") is not True:
         return [_problem(question, f"{column_name!r} must be required", "watermark-required")]
     return []
+
+
+def check_source_table(value: Any) -> list[str]:
+    """A JDBC source table as <schema>.<table>."""
+    if isinstance(value, str) and SOURCE_TABLE.match(value):
+        return []
+    return [
+        _problem(
+            "jdbc_source_table",
+            f"{value!r} must be <schema>.<table> (letters, digits, underscores)",
+            "source-table-format",
+        )
+    ]
 
 
 def odcs_types(column_type: str) -> tuple[str, str]:

@@ -6,27 +6,38 @@ copier-template-extensions loads this file by path; the repository root is not o
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
 from pathlib import Path
 
 from jinja2.ext import Extension
 
+# The repository root is not on sys.path when Copier loads this file, so extensions/ is
+# registered as a package under its own name; its modules' relative imports then work.
+PACKAGE = "lakehouse_domain_extensions"
+if PACKAGE not in sys.modules:
+    _spec = importlib.util.spec_from_file_location(
+        PACKAGE,
+        Path(__file__).with_name("__init__.py"),
+        submodule_search_locations=[str(Path(__file__).parent)],
+    )
+    sys.modules[PACKAGE] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules[PACKAGE])
 
-def _load_sibling(stem: str):
-    qualified = f"lakehouse_domain_extensions.{stem}"
-    if qualified in sys.modules:
-        return sys.modules[qualified]
-    spec = importlib.util.spec_from_file_location(qualified, Path(__file__).with_name(f"{stem}.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[qualified] = module
-    spec.loader.exec_module(module)
-    return module
+naming = importlib.import_module(f"{PACKAGE}.naming")
+answer_rules = importlib.import_module(f"{PACKAGE}.answer_rules")
+dataset_rules = importlib.import_module(f"{PACKAGE}.dataset_rules")
+contract_builder = importlib.import_module(f"{PACKAGE}.contract_builder")
 
 
-naming = _load_sibling("naming")
-answer_rules = _load_sibling("answer_rules")
-dataset_rules = _load_sibling("dataset_rules")
+def contract_yaml(answers: dict) -> str:
+    """The first dataset's contract file from the recorded answers."""
+    domain, suffix = answers["domain_name"], answers["name_suffix"]
+    names = {env: naming.environment_names(domain, env, suffix) for env in answers["environments"]}
+    contract_id = naming.contract_id(domain, answers["dataset_name"])
+    document = contract_builder.build_contract(answers, names, contract_id)
+    return contract_builder.contract_yaml(document)
 
 
 def _validator(check):
@@ -75,7 +86,7 @@ class LakehouseExtension(Extension):
                         question, value, low, high
                     )
                 ),
-                "validate_source_table": _validator(answer_rules.check_source_table),
+                "validate_source_table": _validator(dataset_rules.check_source_table),
                 "validate_dataset_name": _validator(dataset_rules.check_dataset_name),
                 "validate_columns": _validator(dataset_rules.check_columns),
                 "validate_primary_key": _validator(dataset_rules.check_primary_key),
@@ -96,6 +107,7 @@ class LakehouseExtension(Extension):
                 "job_name": naming.job_name,
                 "state_names": naming.state_names,
                 "environment_names": naming.environment_names,
+                "contract_yaml": contract_yaml,
                 # Types.
                 "odcs_logical_type": lambda column_type: dataset_rules.odcs_types(column_type)[0],
                 "odcs_physical_type": lambda column_type: dataset_rules.odcs_types(column_type)[1],

@@ -196,6 +196,8 @@ def environment_names(domain: str, env: str, suffix: str) -> dict[str, str]:
         "schemas": {schema: _checked_uc(schema) for schema in SCHEMAS},
         "volumes": {volume: _checked_uc(volume) for volume in VOLUMES},
         "pipeline_service_principal": f"sp-{domain}-pipeline-{env}",
+        "eventhub_service_credential": _checked_uc(f"{catalog}_eventhubs"),
+        "secret_scope": f"{domain}-{env}",
     }
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-import dataset_rules as rules
+from extensions import dataset_rules as rules
 
 COLUMNS = [
     {"name": "id", "type": "string", "required": True},
@@ -157,3 +157,8 @@ def test_every_simple_type_has_an_odcs_mapping():
     for column_type in rules.SIMPLE_TYPES:
         assert rules.type_problem(column_type) == ""
         rules.odcs_types(column_type)
+
+
+@pytest.mark.parametrize("value", ["loan_payments", "dbo.", "dbo.loan-payments", "a.b.c"])
+def test_source_table_rejects(value):
+    assert rule_ids(rules.check_source_table(value)) == ["source-table-format"]

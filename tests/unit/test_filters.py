@@ -3,7 +3,7 @@
 import jinja2
 import pytest
 
-from filters import LakehouseExtension
+from extensions.filters import LakehouseExtension
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-import naming
+from extensions import naming
 
 LONGEST_DOMAIN = "abcdefghi9"  # 10 characters: the maximum the questionnaire allows
 
@@ -21,6 +21,8 @@ def test_every_environment_name_fits_azure_rules(domain, env):
     assert names["catalog"] == f"{domain}_{env}"
     assert set(names["schemas"]) == {"bronze", "silver", "gold", "governance"}
     assert set(names["volumes"]) == {"landing", "checkpoints"}
+    assert names["eventhub_service_credential"] == f"{domain}_{env}_eventhubs"
+    assert names["secret_scope"] == f"{domain}-{env}"
 
 
 def test_names_differ_between_environments():
