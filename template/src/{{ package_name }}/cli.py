@@ -1,0 +1,219 @@
+"""Command line of the engine: ``python -m <package> <command>``.
+
+validate      check every contract in contracts/
+generate      write synthetic source data for every contract (local run)
+run           run the medallion pipeline for every contract (or one dataset)
+add-dataset   answer a few questions and get a new contract
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import domain, naming
+from .contract import ContractError, load_contracts
+from .pipeline import LAYERS, run_dataset
+from .report import RunReport
+from .runtime import Runtime
+
+DEFAULT_ROOT = Path("build/local")
+console = Console(stderr=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {__package__}",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--contracts",
+        type=Path,
+        default=Path("contracts"),
+        help="folder with *.odcs.yaml contracts (default: contracts)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("validate", help="check every contract")
+
+    generate = commands.add_parser("generate", help="write synthetic source data (local)")
+    _add_synthetic_options(generate)
+    generate.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+
+    run = commands.add_parser("run", help="run the pipeline")
+    run.add_argument("--target", choices=("local", "databricks"), default="local")
+    run.add_argument(
+        "--environment",
+        default="local",
+        help=f"Databricks environment: {', '.join(domain.ENVIRONMENTS)}",
+    )
+    run.add_argument("--dataset", help="run only this dataset")
+    run.add_argument(
+        "--layers",
+        default=",".join(LAYERS),
+        help="comma-separated layers to run (default: bronze,silver,gold)",
+    )
+    run.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="local run folder")
+    run.add_argument("--report", type=Path, default=Path("build/run_report.json"))
+    run.add_argument(
+        "--synthetic",
+        type=int,
+        metavar="ROWS",
+        help="generate ROWS synthetic records per dataset first (local only)",
+    )
+    _add_synthetic_options(run, with_rows=False)
+
+    add = commands.add_parser("add-dataset", help="write a new contract from a few questions")
+    add.add_argument("--answers", type=Path, help="YAML answers instead of prompts")
+    return parser
+
+
+def _add_synthetic_options(parser: argparse.ArgumentParser, with_rows: bool = True) -> None:
+    if with_rows:
+        parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--bad-share", type=float, default=0.02)
+    parser.add_argument("--duplicate-share", type=float, default=0.05)
+    parser.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        help="number of the first record (continue a previous load)",
+    )
+
+
+def _generate(contracts, root: Path, rows: int, args, postgres) -> None:
+    from .synthetic import (
+        REGION_LOCALES,
+        SyntheticSpec,
+        generate_records,
+        write_envelopes,
+        write_files,
+    )
+
+    spec = SyntheticSpec(
+        rows=rows,
+        seed=args.seed,
+        bad_share=args.bad_share,
+        duplicate_share=args.duplicate_share,
+        offset=args.offset,
+    )
+    locale = REGION_LOCALES.get(domain.AZURE_REGION, "en_US")
+    runtime = Runtime("local", root=root)
+    for contract in contracts:
+        kind = contract.source.type
+        records = generate_records(contract, spec, locale, typed_source=kind == "jdbc")
+        if kind == "files":
+            write_files(records, contract, runtime.landing(contract.name))
+        elif kind == "eventhub":
+            write_envelopes(
+                records, contract, runtime.landing(contract.name), contract.source.partitions or 1
+            )
+        else:
+            columns = [(c.name, c.type) for c in contract.columns]
+            postgres.create_table(contract.source.table, columns)
+            postgres.insert_rows(contract.source.table, contract.column_names, records)
+        console.print(f"generated {len(records)} {kind} records for {contract.name}")
+
+
+def _local_postgres(contracts, root: Path, stack: ExitStack):
+    """A throw-away PostgreSQL for local JDBC contracts (None when there are none)."""
+    if not any(c.source.type == "jdbc" for c in contracts):
+        return None
+    from .local_postgres import LocalPostgres
+
+    return stack.enter_context(LocalPostgres(root / "postgres"))
+
+
+def _run(contracts, args) -> int:
+    from .spark_session import get_spark
+    from .storage import storage_for
+
+    runtime = Runtime(args.target, environment=args.environment, root=args.root)
+    layers = tuple(layer for layer in args.layers.split(",") if layer)
+    unknown = sorted(set(layers) - set(LAYERS))
+    if unknown:
+        console.print(f"--layers: unknown layer(s) {unknown}; choose from {', '.join(LAYERS)}")
+        return 2
+    if args.dataset:
+        contracts = [c for c in contracts if c.name == args.dataset]
+        if not contracts:
+            console.print(f"--dataset: no contract defines dataset {args.dataset!r}")
+            return 2
+    report = RunReport(target=runtime.target, environment=runtime.environment)
+    with ExitStack() as stack:
+        postgres = _local_postgres(contracts, args.root, stack) if runtime.is_local else None
+        if args.synthetic:
+            if not runtime.is_local:
+                console.print("--synthetic is for local runs only")
+                return 2
+            _generate(contracts, args.root, args.synthetic, args, postgres)
+        spark = get_spark(local=runtime.is_local)
+        storage = storage_for(spark, runtime)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            for contract in contracts:
+                task = progress.add_task(contract.name, total=len(layers))
+
+                def advance(layer: str, task=task, name=contract.name) -> None:
+                    progress.update(task, description=f"{name}: {layer}")
+
+                jdbc = _jdbc_connection(contract, runtime, spark, postgres)
+                result = run_dataset(spark, storage, runtime, contract, layers, jdbc, advance)
+                progress.update(task, completed=len(layers), description=contract.name)
+                report.datasets.append(result)
+    report.write(args.report)
+    report.print_summary(Console())
+    console.print(f"report: {args.report}")
+    return 0 if report.succeeded else 1
+
+
+def _jdbc_connection(contract, runtime, spark, postgres):
+    from .sources.jdbc import JdbcConnection, connection_from_secrets
+
+    if contract.source.type != "jdbc":
+        return None
+    if runtime.is_local:
+        return JdbcConnection(postgres.jdbc_url(), postgres.user, postgres.password)
+    from pyspark.dbutils import DBUtils
+
+    names = naming.environment_names(domain.DOMAIN, runtime.environment, domain.NAME_SUFFIX)
+    return connection_from_secrets(DBUtils(spark), names["secret_scope"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "add-dataset":
+        from .add_dataset import add_dataset
+
+        return add_dataset(args.contracts, args.answers)
+    try:
+        contracts = load_contracts(args.contracts)
+    except ContractError as error:
+        sys.stderr.write(f"Invalid contract(s):\n{error}\n")
+        return 2
+    if args.command == "validate":
+        for contract in contracts:
+            console.print(f"{contract.path}: valid ({len(contract.columns)} columns)")
+        return 0
+    if args.command == "generate":
+        with ExitStack() as stack:
+            postgres = _local_postgres(contracts, args.root, stack)
+            _generate(contracts, args.root, args.rows, args, postgres)
+        return 0
+    return _run(contracts, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,309 @@
+"""Data contracts (ODCS) loaded into typed objects the engine runs on.
+
+A contract is valid when it passes the ODCS JSON schema (strict, from the
+open-data-contract-standard package) and the dataset rules shared with the questionnaire
+(``dataset_rules.py``). Any problem raises ``ContractError`` naming the file, the field and
+the rule, so a broken contract stops a run before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from . import dataset_rules
+
+SOURCE_TYPES = ("files", "eventhub", "jdbc")
+FILE_FORMATS = ("csv", "json", "parquet")
+JDBC_ENGINES = ("sqlserver", "postgresql")
+
+
+class ContractError(ValueError):
+    """A contract file breaks ODCS or one of the engine's rules; one line per problem,
+    each starting with the file it is about."""
+
+    def __init__(self, path: Path | str, problems: list[str]):
+        self.lines = [f"{path}: {problem}" for problem in problems]
+        super().__init__("\n".join(self.lines))
+
+    @classmethod
+    def combined(cls, errors: list[ContractError]) -> ContractError:
+        error = cls("", [])
+        error.lines = [line for e in errors for line in e.lines]
+        error.args = ("\n".join(error.lines),)
+        return error
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool
+    description: str
+    pii: str | None
+    masking: str | None
+    pattern: str | None
+    valid_values: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Source:
+    type: str
+    format: str | None = None
+    event_hub: str | None = None
+    partitions: int | None = None
+    retention_days: int | None = None
+    engine: str | None = None
+    table: str | None = None
+    incremental_column: str | None = None
+
+
+@dataclass(frozen=True)
+class Contract:
+    path: Path
+    id: str
+    name: str
+    domain: str
+    version: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    source: Source
+    freshness_hours: float | None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    @property
+    def ordering_column(self) -> str | None:
+        """The column that says which version of a record is newest (late updates win)."""
+        if self.source.incremental_column:
+            return self.source.incremental_column
+        for wanted in ("timestamp", "date"):
+            for column in self.columns:
+                if column.type == wanted:
+                    return column.name
+        return None
+
+    @property
+    def masked_columns(self) -> dict[str, str]:
+        return {c.name: c.masking for c in self.columns if c.masking}
+
+
+@cache
+def _odcs_validator() -> jsonschema.protocols.Validator:
+    text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text()
+    schema = json.loads(text)
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _location(error: jsonschema.ValidationError) -> str:
+    location = ""
+    for part in error.absolute_path:
+        location += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return location.lstrip(".") or "(top level)"
+
+
+def _custom(properties: list[dict] | None) -> dict[str, Any]:
+    return {item["property"]: item["value"] for item in properties or []}
+
+
+def _to_contract_field(problem: str, index_of: dict[str, int]) -> str:
+    """Translate a questionnaire-style location (columns[2].type) to the contract's."""
+    problem = re.sub(r"^columns\[(\d+)\]", r"schema[0].properties[\1]", problem)
+    problem = re.sub(r"^columns:", "schema[0].properties:", problem)
+    problem = re.sub(r"^primary_key(\[\d+\])?:", "schema[0].properties[].primaryKey:", problem)
+    match = re.match(r"^masking_rules\.(\w+):", problem)
+    if match and match[1] in index_of:
+        where = f"schema[0].properties[{index_of[match[1]]}].customProperties.maskingStrategy:"
+        problem = where + problem[match.end() :]
+    return re.sub(r"^masking_rules:", "schema[0].properties[].maskingStrategy:", problem)
+
+
+def parse_contract(document: Any, path: Path | str) -> Contract:
+    """Validate a parsed contract document and build the typed contract."""
+    errors = sorted(_odcs_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise ContractError(
+            path, [f"{_location(e)}: {e.message} [rule: odcs/{e.validator}]" for e in errors[:10]]
+        )
+    if len(document.get("schema") or []) != 1:
+        raise ContractError(path, ["schema: must hold exactly one table [rule: one-table]"])
+    table = document["schema"][0]
+    properties = table.get("properties") or []
+    problems = dataset_rules.check_dataset_name(table["name"])
+    problems = [p.replace("dataset_name:", "schema[0].name:", 1) for p in problems]
+
+    answers = []
+    masking: dict[str, str] = {}
+    for prop in properties:
+        column = {"name": prop.get("name"), "type": str(prop.get("physicalType", "")).lower()}
+        column["required"] = bool(prop.get("required", False))
+        pii_tags = [t.split(":", 1)[1] for t in prop.get("tags") or [] if t.startswith("pii:")]
+        if pii_tags:
+            column["pii"] = pii_tags[0]
+        strategy = _custom(prop.get("customProperties")).get("maskingStrategy")
+        if strategy is not None:
+            masking[prop.get("name")] = strategy
+        answers.append(column)
+    keys = sorted(
+        (p for p in properties if p.get("primaryKey")),
+        key=lambda p: p.get("primaryKeyPosition", 0),
+    )
+    primary_key = [p["name"] for p in keys]
+    index_of = {p.get("name"): i for i, p in enumerate(properties)}
+    problems += [
+        _to_contract_field(problem, index_of)
+        for problem in dataset_rules.check_columns(answers)
+        + (dataset_rules.check_primary_key(primary_key, answers) if answers else [])
+        + dataset_rules.check_masking_rules(masking, answers)
+    ]
+    source = _parse_source(_custom(document.get("customProperties")).get("source"), answers)
+    problems += source[1]
+    if problems:
+        raise ContractError(path, problems)
+
+    columns = tuple(
+        Column(
+            name=prop["name"],
+            type=answer["type"],
+            required=answer["required"],
+            description=prop.get("description", ""),
+            pii=answer.get("pii"),
+            masking=masking.get(prop["name"]),
+            pattern=_library_argument(prop, "invalidValues", "pattern"),
+            valid_values=_valid_values(prop),
+        )
+        for prop, answer in zip(properties, answers, strict=True)
+    )
+    freshness = next(
+        (s for s in document.get("slaProperties") or [] if s.get("property") == "freshness"), None
+    )
+    return Contract(
+        path=Path(path),
+        id=document["id"],
+        name=table["name"],
+        domain=document.get("domain", ""),
+        version=document["version"],
+        description=(document.get("description") or {}).get("purpose", ""),
+        columns=columns,
+        primary_key=tuple(primary_key),
+        source=source[0],
+        freshness_hours=_hours(freshness),
+    )
+
+
+def _library_argument(prop: dict, metric: str, argument: str) -> Any:
+    for rule in prop.get("quality") or []:
+        if rule.get("type") == "library" and rule.get("metric") == metric:
+            value = (rule.get("arguments") or {}).get(argument)
+            if value is not None:
+                return value
+    return None
+
+
+def _valid_values(prop: dict) -> tuple[str, ...] | None:
+    values = _library_argument(prop, "invalidValues", "validValues")
+    return tuple(str(v) for v in values) if values else None
+
+
+def _hours(sla: dict | None) -> float | None:
+    if not sla:
+        return None
+    factor = {"h": 1, "hour": 1, "hours": 1, "d": 24, "day": 24, "days": 24, "m": 1 / 60}
+    return float(sla["value"]) * factor.get(str(sla.get("unit", "h")).lower(), 1)
+
+
+def _parse_source(value: Any, columns: list[dict]) -> tuple[Source, list[str]]:
+    where = "customProperties.source"
+    if not isinstance(value, dict) or value.get("type") not in SOURCE_TYPES:
+        detail = f"needs type: one of {', '.join(SOURCE_TYPES)}"
+        return Source(type="files", format="csv"), [f"{where}: {detail} [rule: source-type]"]
+    kind = value["type"]
+    problems = []
+    if kind == "files":
+        if value.get("format") not in FILE_FORMATS:
+            detail = f"format must be one of {', '.join(FILE_FORMATS)}"
+            problems.append(f"{where}.format: {detail} [rule: file-format]")
+        return Source(type=kind, format=value.get("format")), problems
+    if kind == "eventhub":
+        return (
+            Source(
+                type=kind,
+                format="json",
+                event_hub=value.get("eventHub"),
+                partitions=value.get("partitions"),
+                retention_days=value.get("retentionDays"),
+            ),
+            [] if value.get("eventHub") else [f"{where}.eventHub: missing [rule: event-hub]"],
+        )
+    if value.get("engine") not in JDBC_ENGINES:
+        problems.append(
+            f"{where}.engine: must be one of {', '.join(JDBC_ENGINES)} [rule: jdbc-engine]"
+        )
+    if not value.get("table"):
+        problems.append(f"{where}.table: missing [rule: jdbc-table]")
+    problems += [
+        p.replace("incrementalColumn:", f"{where}.incrementalColumn:", 1)
+        for p in dataset_rules.check_watermark_column(
+            "incrementalColumn", value.get("incrementalColumn"), columns
+        )
+    ]
+    return (
+        Source(
+            type=kind,
+            engine=value.get("engine"),
+            table=value.get("table"),
+            incremental_column=value.get("incrementalColumn"),
+        ),
+        problems,
+    )
+
+
+def load_contract(path: Path | str) -> Contract:
+    path = Path(path)
+    try:
+        document = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        detail = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ContractError(path, [f"{where}: not valid YAML: {detail} [rule: yaml]"]) from None
+    except OSError as error:
+        raise ContractError(path, [f"(file): cannot be read: {error} [rule: readable]"]) from None
+    if not isinstance(document, dict):
+        raise ContractError(path, ["(file): must be a YAML mapping [rule: odcs/type]"])
+    return parse_contract(document, path)
+
+
+def load_contracts(directory: Path | str) -> list[Contract]:
+    """Every contracts/*.odcs.yaml, sorted by name; all problems of all files at once."""
+    contracts, errors = [], []
+    paths = sorted(Path(directory).glob("*.odcs.yaml"))
+    if not paths:
+        raise ContractError(directory, ["no *.odcs.yaml contract found [rule: contracts-exist]"])
+    for path in paths:
+        try:
+            contracts.append(load_contract(path))
+        except ContractError as error:
+            errors.append(error)
+    names = [c.name for c in contracts]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        detail = f"dataset(s) {duplicates} defined twice [rule: unique-dataset]"
+        errors.append(ContractError(directory, [detail]))
+    if errors:
+        raise ContractError.combined(errors)
+    return contracts

@@ -1,0 +1,1 @@
+../../../extensions/contract_builder.py

@@ -1,0 +1,168 @@
+"""The medallion pipeline of one dataset: source -> bronze -> silver -> gold.
+
+Every step can be re-run: bronze appends each micro-batch once, silver remembers the last
+bronze batch it merged (and merging the same batch again changes nothing), gold merges only
+changed rows. So a run interrupted anywhere converges when it is run again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from . import bronze, silver
+from .contract import Contract
+from .gold import build_gold
+from .quality import typed
+from .report import DatasetReport
+from .runtime import Runtime
+from .sources.eventhub import ingest_events
+from .sources.files import ingest_files
+from .sources.jdbc import JdbcConnection, read_increment
+from .storage import Storage, max_of
+
+LAYERS = ("bronze", "silver", "gold")
+
+
+class SilverProgress:
+    """The last bronze batch merged into silver, kept beside the stream checkpoints."""
+
+    def __init__(self, runtime: Runtime, dataset: str):
+        self.path = Path(runtime.checkpoints(dataset)) / "silver_progress.json"
+
+    def last_batch(self) -> int:
+        if not self.path.exists():
+            return -1
+        return int(json.loads(self.path.read_text())["last_bronze_batch"])
+
+    def save(self, batch: int) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"last_bronze_batch": batch}) + "\n")
+        temporary.replace(self.path)
+
+
+def ingest(
+    spark: SparkSession,
+    storage: Storage,
+    runtime: Runtime,
+    contract: Contract,
+    report: DatasetReport,
+    jdbc: JdbcConnection | None,
+) -> None:
+    """Source -> bronze."""
+
+    def append(raw: DataFrame, batch: int) -> None:
+        rows = bronze.bronze_rows(raw, batch).persist()
+        try:
+            counts = rows.agg(
+                F.count("*").alias("rows"),
+                F.count("_rescued_data").alias("rescued"),
+                F.count("_corrupt_record").alias("corrupt"),
+            ).first()
+            written = storage.append(
+                "bronze", contract.name, rows, app_id=bronze.app_id(contract.name), version=batch
+            )
+        finally:
+            rows.unpersist()
+        report.bronze.rows_read += counts["rows"]
+        report.bronze.rows_written += written
+        if written:
+            report.bronze.rescued += counts["rescued"]
+            report.bronze.corrupt += counts["corrupt"]
+            report.bronze.batches += 1
+
+    kind = contract.source.type
+    if kind == "files":
+        ingest_files(spark, runtime, contract, append)
+    elif kind == "eventhub":
+        ingest_events(spark, runtime, contract, append)
+    else:
+        if jdbc is None:
+            raise RuntimeError(f"{contract.name}: a JDBC source needs a connection")
+        watermark, last_batch = None, -1
+        if storage.exists("bronze", contract.name):
+            existing = storage.read("bronze", contract.name)
+            column = contract.source.incremental_column
+            watermark = max_of(
+                existing.select(typed(column, contract.column(column).type).alias(column)), column
+            )
+            last_batch = max_of(existing, "_ingest_batch")
+        raw = read_increment(spark, contract, jdbc, watermark)
+        append(raw, (last_batch if last_batch is not None else -1) + 1)
+
+
+def refine(storage: Storage, runtime: Runtime, contract: Contract, report: DatasetReport) -> None:
+    """Bronze batches not yet in silver -> silver and quarantine."""
+    if not storage.exists("bronze", contract.name):
+        return
+    progress = SilverProgress(runtime, contract.name)
+    done = progress.last_batch()
+    new = storage.read("bronze", contract.name, after=("_ingest_batch", done)).persist()
+    try:
+        newest_batch = max_of(new, "_ingest_batch")
+        if newest_batch is None:
+            return
+        outcome = silver.process(new, contract, storage)
+    finally:
+        new.unpersist()
+    s = report.silver
+    s.rows_read += outcome.rows_read
+    s.upserts += outcome.upserts
+    s.inserted += outcome.merge.inserted
+    s.updated += outcome.merge.updated
+    s.not_applied_older += outcome.merge.unchanged
+    s.superseded_duplicates += outcome.superseded_duplicates
+    s.quarantined += outcome.quarantined
+    for rule, failed in outcome.rules.items():
+        s.rules[rule] = s.rules.get(rule, 0) + failed
+    progress.save(newest_batch)
+
+
+def publish(storage: Storage, contract: Contract, report: DatasetReport) -> None:
+    """Silver -> gold through the dataset's gold transform (if it has one)."""
+    if not storage.exists("silver", contract.name):
+        return
+    built = build_gold(contract, storage)
+    if built is None:
+        return
+    table, merged = built
+    report.gold.table = table
+    report.gold.rows_built = merged.source_rows
+    report.gold.inserted = merged.inserted
+    report.gold.updated = merged.updated
+
+
+def run_dataset(
+    spark: SparkSession,
+    storage: Storage,
+    runtime: Runtime,
+    contract: Contract,
+    layers: tuple[str, ...] = LAYERS,
+    jdbc: JdbcConnection | None = None,
+    on_layer: Callable[[str], None] = lambda layer: None,
+) -> DatasetReport:
+    """Run the requested layers of one dataset; errors are recorded, not raised."""
+    report = DatasetReport(dataset=contract.name, source=contract.source.type)
+    steps = {
+        "bronze": (report.bronze, lambda: ingest(spark, storage, runtime, contract, report, jdbc)),
+        "silver": (report.silver, lambda: refine(storage, runtime, contract, report)),
+        "gold": (report.gold, lambda: publish(storage, contract, report)),
+    }
+    for layer in layers:
+        on_layer(layer)
+        section, step = steps[layer]
+        started = time.perf_counter()
+        try:
+            step()
+        except Exception as error:  # the report carries the cause; the CLI exits non-zero
+            report.error = f"{layer}: {type(error).__name__}: {error}"
+            return report
+        finally:
+            section.seconds = round(time.perf_counter() - started, 3)
+    return report

@@ -1,0 +1,130 @@
+"""Files landed in the landing volume: Auto Loader on Databricks, a file stream locally.
+
+Locally a ``binaryFile`` stream (only the ``path`` column, so contents are not read twice)
+with ``trigger(availableNow=True)`` and a checkpoint finds the files not yet ingested; each
+micro-batch reads them by format, mapping columns by name, so a file with extra columns
+(schema drift) keeps them in ``_rescued_data`` instead of dropping them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pyarrow.parquet as pq
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from ..contract import Contract
+from ..runtime import Runtime
+from .raw import from_json_text, from_named_columns, with_record_id
+
+BINARY_FILE_SCHEMA = "path string, modificationTime timestamp, length long, content binary"
+BatchHandler = Callable[[DataFrame, int], None]
+
+
+def _local_path(uri: str) -> str:
+    """The file system path of a local file URI (Spark reports paths as URIs)."""
+    return unquote(urlparse(uri).path) if uri.startswith("file:") else uri
+
+
+def _header(path: str) -> tuple[str, ...]:
+    with open(_local_path(path), encoding="utf-8", newline="") as handle:
+        return tuple(next(csv.reader(handle), []))
+
+
+def read_landed_files(spark: SparkSession, paths: list[str], contract: Contract) -> DataFrame:
+    """Raw records of the given files (one format per contract)."""
+    file_format = contract.source.format
+    identity = F.to_json(F.struct(*contract.column_names, "_rescued_data", "_corrupt_record"))
+    if file_format == "json":
+        frame = spark.read.text(paths).select(
+            "value", F.col("_metadata.file_path").alias("_source")
+        )
+        frame = frame.where(F.trim("value") != "")
+        raw = frame.select(*from_json_text(F.col("value"), contract), "_source")
+        return with_record_id(raw, F.col("_source"), identity)
+    groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for path in paths:
+        if file_format == "csv":
+            groups[_header(path)].append(path)
+        else:
+            groups[tuple(pq.read_schema(_local_path(path)).names)].append(path)
+    frames = []
+    for columns, group in groups.items():
+        if file_format == "csv":
+            schema = ", ".join(f"`{c}` string" for c in columns) + ", _corrupt_record string"
+            frame = (
+                spark.read.schema(schema)
+                .option("header", True)
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", "_corrupt_record")
+                .csv(group)
+            )
+            corrupt = "_corrupt_record"
+        else:
+            frame, corrupt = spark.read.parquet(*group), None
+        frame = frame.withColumn("_source", F.col("_metadata.file_path"))
+        frames.append(frame.select(*from_named_columns(frame, contract, corrupt), "_source"))
+    raw = frames[0]
+    for frame in frames[1:]:
+        raw = raw.unionByName(frame)
+    return with_record_id(raw, F.col("_source"), identity)
+
+
+def ingest_files(
+    spark: SparkSession, runtime: Runtime, contract: Contract, handle_batch: BatchHandler
+) -> None:
+    """Feed every file not yet ingested to ``handle_batch`` in micro-batches, then stop."""
+    landing = str(runtime.landing(contract.name))
+    checkpoint = str(runtime.checkpoints(contract.name) / "bronze")
+    if runtime.is_local:
+        Path(landing).mkdir(parents=True, exist_ok=True)
+        stream = (
+            spark.readStream.format("binaryFile")
+            .schema(BINARY_FILE_SCHEMA)
+            .option("pathGlobFilter", f"*.{contract.source.format}")
+            .option("recursiveFileLookup", "true")
+            .option("maxFilesPerTrigger", 200)
+            .load(landing)
+            .select("path")
+        )
+
+        def batch(paths: DataFrame, batch_id: int) -> None:
+            found = [row.path for row in paths.collect()]
+            if found:
+                handle_batch(read_landed_files(spark, sorted(found), contract), batch_id)
+    else:
+        schema = ", ".join(f"`{name}` string" for name in contract.column_names)
+        stream = (
+            spark.readStream.format("cloudFiles")
+            .option("cloudFiles.format", contract.source.format)
+            .option("cloudFiles.schemaLocation", f"{checkpoint}/schema")
+            .option("cloudFiles.schemaEvolutionMode", "rescue")
+            .option("rescuedDataColumn", "_rescued_data")
+            .option("header", "true")
+            .schema(schema)
+            .load(landing)
+        )
+        stream = stream.select(
+            *contract.column_names,
+            "_rescued_data",
+            F.lit(None).cast("string").alias("_corrupt_record"),
+            F.col("_metadata.file_path").alias("_source"),
+        )
+        identity = F.to_json(F.struct(*contract.column_names, "_rescued_data"))
+        stream = with_record_id(stream, F.col("_source"), identity)
+
+        def batch(raw: DataFrame, batch_id: int) -> None:
+            handle_batch(raw, batch_id)
+
+    query = (
+        stream.writeStream.option("checkpointLocation", checkpoint)
+        .trigger(availableNow=True)
+        .foreachBatch(batch)
+        .start()
+    )
+    query.awaitTermination()

@@ -1,0 +1,228 @@
+"""Storage port: one interface for tables, two adapters.
+
+``DatabricksStorage`` writes Delta tables in Unity Catalog with Spark SQL ``MERGE``;
+``LocalStorage`` writes Delta folders with delta-rs (``deltalake``), handing data between
+Spark and Delta as Arrow tables. Delta folders are never read with ``spark.read.parquet``
+(it would also read files the Delta log has removed). No adapter replaces a data table:
+tables are created once and then only appended to or merged into.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from .runtime import Runtime
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    source_rows: int
+    inserted: int
+    updated: int
+
+    @property
+    def unchanged(self) -> int:
+        """Source rows that matched but were not applied (older than the stored version)."""
+        return self.source_rows - self.inserted - self.updated
+
+
+class Storage(Protocol):
+    def exists(self, layer: str, table: str) -> bool: ...
+
+    def read(self, layer: str, table: str, after: tuple[str, int] | None = None) -> DataFrame:
+        """The table, or only its rows whose ``after[0]`` column is above ``after[1]``."""
+
+    def append(self, layer: str, table: str, rows: DataFrame, *, app_id: str, version: int) -> int:
+        """Append once: a write whose (app_id, version) is already committed is skipped and
+        returns 0 (Delta idempotent writes), so a replayed micro-batch is not duplicated."""
+
+    def merge(
+        self,
+        layer: str,
+        table: str,
+        rows: DataFrame,
+        keys: list[str],
+        *,
+        newer: str | None = None,
+        insert_only: bool = False,
+    ) -> MergeCounts: ...
+
+
+@dataclass(frozen=True)
+class SqlDialect:
+    """How null-safe equality is written: Spark SQL on Databricks, DataFusion in delta-rs."""
+
+    same: str
+    differs: str
+
+
+SPARK_SQL = SqlDialect(same="t.`{c}` <=> s.`{c}`", differs="NOT (t.`{c}` <=> s.`{c}`)")
+# DataFusion binds OR tighter than IS [NOT] DISTINCT FROM: every comparison is parenthesised.
+DELTA_RS_SQL = SqlDialect(
+    same="(t.{c} IS NOT DISTINCT FROM s.{c})", differs="(t.{c} IS DISTINCT FROM s.{c})"
+)
+
+
+def merge_condition(keys: list[str], dialect: SqlDialect) -> str:
+    return " AND ".join(dialect.same.format(c=k) for k in keys)
+
+
+def update_condition(
+    columns: list[str], keys: list[str], newer: str | None, dialect: SqlDialect
+) -> str:
+    """Update a matched row only when the source is not older and something changed, so a
+    re-run with the same data changes nothing and a late, older record never wins."""
+    changed = " OR ".join(dialect.differs.format(c=c) for c in columns if c not in keys)
+    condition = f"({changed})" if changed else "false"
+    if newer:
+        condition = f"s.{newer} >= t.{newer} AND {condition}"
+    return condition
+
+
+def merge_sql(
+    target: str,
+    source_view: str,
+    columns: list[str],
+    keys: list[str],
+    newer: str | None,
+    insert_only: bool,
+) -> str:
+    """The Databricks MERGE statement of ``DatabricksStorage.merge``."""
+    on = merge_condition(keys, SPARK_SQL)
+    statement = f"MERGE INTO {target} AS t USING {source_view} AS s ON {on}"
+    if not insert_only:
+        when = update_condition(columns, keys, newer, SPARK_SQL)
+        statement += f" WHEN MATCHED AND {when} THEN UPDATE SET *"
+    return statement + " WHEN NOT MATCHED THEN INSERT *"
+
+
+class DatabricksStorage:
+    """Delta tables in Unity Catalog (``<catalog>.<layer>.<table>``)."""
+
+    def __init__(self, spark: SparkSession, runtime: Runtime):
+        self.spark = spark
+        self.runtime = runtime
+
+    def exists(self, layer: str, table: str) -> bool:
+        return self.spark.catalog.tableExists(self.runtime.table(layer, table))
+
+    def read(self, layer: str, table: str, after: tuple[str, int] | None = None) -> DataFrame:
+        frame = self.spark.table(self.runtime.table(layer, table))
+        return frame.where(F.col(after[0]) > after[1]) if after else frame
+
+    def _create_if_missing(self, name: str, rows: DataFrame) -> None:
+        if not self.spark.catalog.tableExists(name):
+            rows.limit(0).write.format("delta").mode("append").saveAsTable(name)
+
+    def append(self, layer, table, rows, *, app_id, version) -> int:
+        name = self.runtime.table(layer, table)
+        count = rows.count()
+        if count:
+            (
+                rows.write.format("delta")
+                .mode("append")
+                .option("txnAppId", app_id)
+                .option("txnVersion", version)
+                .saveAsTable(name)
+            )
+        return count
+
+    def merge(self, layer, table, rows, keys, *, newer=None, insert_only=False) -> MergeCounts:
+        name = self.runtime.table(layer, table)
+        self._create_if_missing(name, rows)
+        source_rows = rows.count()
+        if not source_rows:
+            return MergeCounts(0, 0, 0)
+        view = f"merge_source_{layer}_{table}"
+        rows.createOrReplaceTempView(view)
+        metrics = self.spark.sql(
+            merge_sql(name, view, rows.columns, keys, newer, insert_only)
+        ).first()
+        return MergeCounts(
+            source_rows,
+            int(metrics["num_inserted_rows"]),
+            int(metrics["num_updated_rows"]),
+        )
+
+
+class LocalStorage:
+    """Delta folders under the local run's root, written with delta-rs."""
+
+    def __init__(self, spark: SparkSession, runtime: Runtime):
+        self.spark = spark
+        self.runtime = runtime
+
+    def _path(self, layer: str, table: str) -> str:
+        return self.runtime.table(layer, table)
+
+    def exists(self, layer: str, table: str) -> bool:
+        from deltalake import DeltaTable
+
+        return DeltaTable.is_deltatable(self._path(layer, table))
+
+    def read(self, layer: str, table: str, after: tuple[str, int] | None = None) -> DataFrame:
+        import pyarrow.compute as pc
+        from deltalake import DeltaTable
+
+        dataset = DeltaTable(self._path(layer, table)).to_pyarrow_dataset()
+        condition = pc.field(after[0]) > after[1] if after else None
+        return self.spark.createDataFrame(dataset.to_table(filter=condition))
+
+    @staticmethod
+    def _arrow(rows: DataFrame):
+        return rows.toArrow()
+
+    def append(self, layer, table, rows, *, app_id, version) -> int:
+        from deltalake import CommitProperties, DeltaTable, Transaction, write_deltalake
+
+        path = self._path(layer, table)
+        if DeltaTable.is_deltatable(path):
+            committed = DeltaTable(path).transaction_version(app_id)
+            if committed is not None and committed >= version:
+                return 0
+        arrow = self._arrow(rows)
+        if arrow.num_rows:
+            transaction = Transaction(app_id=app_id, version=version)
+            write_deltalake(
+                path,
+                arrow,
+                mode="append",
+                commit_properties=CommitProperties(app_transactions=[transaction]),
+            )
+        return arrow.num_rows
+
+    def merge(self, layer, table, rows, keys, *, newer=None, insert_only=False) -> MergeCounts:
+        from deltalake import DeltaTable, write_deltalake
+
+        arrow = self._arrow(rows)
+        path = self._path(layer, table)
+        if not DeltaTable.is_deltatable(path):
+            write_deltalake(path, arrow.slice(0, 0), mode="append")
+        if not arrow.num_rows:
+            return MergeCounts(0, 0, 0)
+        merger = DeltaTable(path).merge(
+            source=arrow,
+            predicate=merge_condition(keys, DELTA_RS_SQL),
+            source_alias="s",
+            target_alias="t",
+        )
+        if not insert_only:
+            condition = update_condition(rows.columns, keys, newer, DELTA_RS_SQL)
+            merger = merger.when_matched_update_all(predicate=condition)
+        metrics = merger.when_not_matched_insert_all().execute()
+        return MergeCounts(
+            arrow.num_rows, metrics["num_target_rows_inserted"], metrics["num_target_rows_updated"]
+        )
+
+
+def storage_for(spark: SparkSession, runtime: Runtime) -> Storage:
+    return LocalStorage(spark, runtime) if runtime.is_local else DatabricksStorage(spark, runtime)
+
+
+def max_of(rows: DataFrame, column: str):
+    """Largest value of a column, or None for an empty or all-null column."""
+    return rows.agg(F.max(column).alias("m")).first()["m"]
