@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 DEMO := build/demo
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean system-deps
 
 # Dependency groups need pip >= 25.1; the pin keeps installs reproducible.
 $(BIN)/.installed: pyproject.toml
@@ -15,21 +15,27 @@ $(BIN)/.installed: pyproject.toml
 	$(PIP) install --group dev
 	touch $@
 
-# Renders the working tree (HEAD plus uncommitted changes) with the default answers.
-demo: $(BIN)/.installed
+# Java 17 and PostgreSQL with its JDBC driver (apt-get when root, else instructions).
+system-deps:
+	@bash tools/system-deps.sh
+
+# Renders the working tree (HEAD plus uncommitted changes) with the default answers, runs
+# the domain's own checks, then its local pipeline (ending with the run summary).
+demo: $(BIN)/.installed system-deps
 	rm -rf $(DEMO)
 	$(BIN)/copier copy --trust --defaults --quiet --vcs-ref HEAD "$(CURDIR)" $(DEMO)
-	$(MAKE) -C $(DEMO) test lint
+	$(MAKE) -C $(DEMO) lint test run
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed system-deps
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed system-deps
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/pipeline.py
 
 clean:
 	rm -rf $(VENV) .tools build
