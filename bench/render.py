@@ -25,8 +25,8 @@ import yaml
 from copier import run_copy
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "extensions"))
-from filters import LakehouseExtension  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from extensions.filters import LakehouseExtension  # noqa: E402
 
 RUNS = 7
 GOAL = 1.5
