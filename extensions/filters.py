@@ -50,6 +50,40 @@ def _validator(check):
     return render
 
 
+def infra_settings(answers: dict) -> dict:
+    """Everything Terraform needs from the answers, with every name from the naming core."""
+    domain, suffix = answers["domain_name"], answers["name_suffix"]
+    source = {"type": answers["source_type"]}
+    if answers["source_type"] == "eventhub":
+        source.update(
+            eventhub=answers["dataset_name"],
+            partitions=answers["eventhub_partitions"],
+            retention_days=answers["eventhub_retention_days"],
+        )
+    return {
+        "domain": domain,
+        "region": answers["azure_region"],
+        "tags": {
+            "domain": domain,
+            "cost_center": answers["cost_center"],
+            "owner": answers["owner_email"],
+        },
+        "groups": {
+            "engineers": answers["engineers_group"],
+            "analysts": answers["analysts_group"],
+            "pii_readers": answers["pii_readers_group"],
+        },
+        "alert_email": answers["alert_email"],
+        "monthly_budget": answers["monthly_budget"],
+        "landing_retention_days": answers["landing_retention_days"],
+        "source": source,
+        "state": naming.state_names(domain, suffix),
+        "environments": {
+            env: naming.environment_names(domain, env, suffix) for env in answers["environments"]
+        },
+    }
+
+
 class LakehouseExtension(Extension):
     """Filters: ``validate_*`` for copier.yml validators, naming and type helpers for templates."""
 
@@ -108,6 +142,7 @@ class LakehouseExtension(Extension):
                 "state_names": naming.state_names,
                 "environment_names": naming.environment_names,
                 "contract_yaml": contract_yaml,
+                "infra_settings": infra_settings,
                 # Types.
                 "odcs_logical_type": lambda column_type: dataset_rules.odcs_types(column_type)[0],
                 "odcs_physical_type": lambda column_type: dataset_rules.odcs_types(column_type)[1],

@@ -91,6 +91,11 @@ AZURE_RULES: dict[str, NameRule] = {
     "user_assigned_identity": NameRule(
         3, 128, r"[A-Za-z0-9][A-Za-z0-9_-]*", "letters, digits, hyphens, underscores"
     ),
+    "private_endpoint": NameRule(
+        2, 64, r"[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9_]", "letters, digits, . _ -; ends alnum/_"
+    ),
+    "budget": NameRule(1, 63, r"[A-Za-z0-9_-]+", "letters, digits, underscores, hyphens"),
+    "alert_rule": NameRule(1, 260, r"[^*#&+:<>?@%{}\\/]+", "no * # & + : < > ? @ % { } \\ /"),
     "storage_container": NameRule(
         3, 63, r"[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]", "lowercase letters, digits, single hyphens"
     ),
@@ -187,6 +192,14 @@ def environment_names(domain: str, env: str, suffix: str) -> dict[str, str]:
             "github_apply_identity": ("user_assigned_identity", f"id-{domain}-{env}-gh-apply"),
             "landing_container": ("storage_container", "landing"),
             "catalog_container": ("storage_container", "catalog"),
+            "storage_blob_private_endpoint": ("private_endpoint", f"pe-st{domain}{env}-blob"),
+            "storage_dfs_private_endpoint": ("private_endpoint", f"pe-st{domain}{env}-dfs"),
+            "key_vault_private_endpoint": ("private_endpoint", f"pe-kv-{domain}-{env}"),
+            "eventhub_private_endpoint": ("private_endpoint", f"pe-evhns-{domain}-{env}"),
+            "databricks_private_endpoint": ("private_endpoint", f"pe-dbw-{domain}-{env}"),
+            "budget": ("budget", f"budget-{domain}-{env}"),
+            "job_failure_alert": ("alert_rule", f"alert-{domain}-{env}-job-failures"),
+            "ingestion_lag_alert": ("alert_rule", f"alert-{domain}-{env}-ingestion-lag"),
         }
     )
     catalog = catalog_name(domain, env)
@@ -197,6 +210,9 @@ def environment_names(domain: str, env: str, suffix: str) -> dict[str, str]:
         "volumes": {volume: _checked_uc(volume) for volume in VOLUMES},
         "pipeline_service_principal": f"sp-{domain}-pipeline-{env}",
         "eventhub_service_credential": _checked_uc(f"{catalog}_eventhubs"),
+        "storage_credential": _checked_uc(f"{catalog}_storage"),
+        "landing_location": _checked_uc(f"{catalog}_landing"),
+        "catalog_location": _checked_uc(f"{catalog}_root"),
         "secret_scope": f"{domain}-{env}",
     }
 
