@@ -1,0 +1,63 @@
+variable "names" {
+  description = "Names from the naming core: log_analytics_workspace, action_group, action_group_short_name, job_failure_alert, ingestion_lag_alert."
+  type = object({
+    log_analytics_workspace = string
+    action_group            = string
+    action_group_short_name = string
+    job_failure_alert       = string
+    ingestion_lag_alert     = string
+  })
+  validation {
+    condition     = length(var.names.action_group_short_name) <= 12
+    error_message = "action_group_short_name must be at most 12 characters."
+  }
+}
+
+variable "resource_group_name" {
+  description = "Resource group of the domain environment."
+  type        = string
+}
+
+variable "location" {
+  description = "Azure region."
+  type        = string
+}
+
+variable "alert_email" {
+  description = "Email that receives job failure and ingestion lag alerts."
+  type        = string
+  validation {
+    condition     = can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alert_email))
+    error_message = "alert_email must be an email address."
+  }
+}
+
+variable "diagnostic_targets" {
+  description = "Resources whose logs and metrics go to Log Analytics, by a stable key (e.g. storage_blob, key_vault)."
+  type        = map(string)
+}
+
+variable "retention_days" {
+  description = "Days Log Analytics keeps logs."
+  type        = number
+  default     = 90
+  validation {
+    condition     = var.retention_days >= 30 && var.retention_days <= 730
+    error_message = "retention_days must be between 30 and 730."
+  }
+}
+
+variable "ingestion_lag_hours" {
+  description = "Alert when no Databricks job run has succeeded for this many hours (the contracts' freshness SLA)."
+  type        = number
+  default     = 24
+  validation {
+    condition     = var.ingestion_lag_hours >= 1 && var.ingestion_lag_hours <= 48
+    error_message = "ingestion_lag_hours must be between 1 and 48."
+  }
+}
+
+variable "tags" {
+  description = "Mandatory tags (domain, env, cost_center, owner)."
+  type        = map(string)
+}

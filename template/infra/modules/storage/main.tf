@@ -1,0 +1,88 @@
+# ADLS Gen2 account for the domain's data: landing files and Unity Catalog managed storage.
+resource "azurerm_storage_account" "this" {
+  # checkov:skip=CKV_AZURE_59:The public endpoint exists only when private networking is off (the dev sandbox); the firewall still denies by default and prd turns it off
+  # checkov:skip=CKV2_AZURE_1:Platform-managed keys with infrastructure (double) encryption; customer-managed keys are an opt-in outside this module
+  # checkov:skip=CKV_AZURE_33:Queue logging needs queue_properties, removed in azurerm 5; no queues are used and diagnostic settings send storage logs to Log Analytics
+  name                              = var.name
+  resource_group_name               = var.resource_group_name
+  location                          = var.location
+  account_kind                      = "StorageV2"
+  account_tier                      = "Standard"
+  account_replication_type          = var.replication_type
+  is_hns_enabled                    = true
+  https_traffic_only_enabled        = true
+  min_tls_version                   = "TLS1_2"
+  shared_access_key_enabled         = false
+  default_to_oauth_authentication   = true
+  allow_nested_items_to_be_public   = false
+  public_network_access_enabled     = var.public_network_access_enabled
+  infrastructure_encryption_enabled = true
+  local_user_enabled                = false
+  sftp_enabled                      = false
+  cross_tenant_replication_enabled  = false
+  tags                              = var.tags
+
+  blob_properties {
+    delete_retention_policy {
+      days = var.soft_delete_days
+    }
+    container_delete_retention_policy {
+      days = var.soft_delete_days
+    }
+  }
+
+  network_rules {
+    default_action             = "Deny"
+    bypass                     = ["AzureServices"]
+    ip_rules                   = var.allowed_ip_ranges
+    virtual_network_subnet_ids = var.allowed_subnet_ids
+  }
+}
+
+resource "azurerm_storage_container" "this" {
+  # checkov:skip=CKV2_AZURE_21:Blob read logging goes through the account's diagnostic settings to Log Analytics, not storage analytics
+  for_each              = var.containers
+  name                  = each.value
+  storage_account_id    = azurerm_storage_account.this.id
+  container_access_type = "private"
+}
+
+# Raw files are re-creatable from the source; keep them only as long as the domain needs.
+resource "azurerm_storage_management_policy" "landing_retention" {
+  storage_account_id = azurerm_storage_account.this.id
+
+  rule {
+    name    = local.landing_rule_name
+    enabled = true
+    filters {
+      blob_types   = ["blockBlob"]
+      prefix_match = [local.landing_prefix]
+    }
+    actions {
+      base_blob {
+        delete_after_days_since_modification_greater_than = var.landing_retention_days
+      }
+    }
+  }
+}
+
+resource "azurerm_private_endpoint" "this" {
+  for_each            = local.private_endpoints
+  name                = each.value.name
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  subnet_id           = var.private_endpoint.subnet_id
+  tags                = var.tags
+
+  private_service_connection {
+    name                           = each.value.name
+    private_connection_resource_id = azurerm_storage_account.this.id
+    subresource_names              = [each.key]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = each.key
+    private_dns_zone_ids = [each.value.dns_zone_id]
+  }
+}

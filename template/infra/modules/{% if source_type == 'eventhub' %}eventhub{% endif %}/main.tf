@@ -1,0 +1,59 @@
+# Event Hubs namespace and hub of the streaming source: Entra ID only (no SAS keys), TLS 1.2.
+resource "azurerm_eventhub_namespace" "this" {
+  name                          = var.names.eventhub_namespace
+  resource_group_name           = var.resource_group_name
+  location                      = var.location
+  sku                           = "Standard"
+  capacity                      = 1
+  local_authentication_enabled  = false
+  minimum_tls_version           = "1.2"
+  public_network_access_enabled = var.public_network_access_enabled
+  tags                          = var.tags
+
+  network_rulesets {
+    default_action                 = "Deny"
+    trusted_service_access_enabled = true
+  }
+}
+
+resource "azurerm_eventhub" "this" {
+  name              = var.names.eventhub
+  namespace_id      = azurerm_eventhub_namespace.this.id
+  partition_count   = var.partitions
+  message_retention = var.retention_days
+}
+
+resource "azurerm_eventhub_consumer_group" "lakehouse" {
+  name                = local.consumer_group
+  namespace_name      = azurerm_eventhub_namespace.this.name
+  eventhub_name       = azurerm_eventhub.this.name
+  resource_group_name = var.resource_group_name
+}
+
+resource "azurerm_role_assignment" "consumer" {
+  scope                = azurerm_eventhub.this.id
+  role_definition_name = local.consumer_role
+  principal_id         = var.consumer_principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_private_endpoint" "this" {
+  for_each            = local.private_endpoints
+  name                = var.names.eventhub_private_endpoint
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  subnet_id           = each.value.subnet_id
+  tags                = var.tags
+
+  private_service_connection {
+    name                           = var.names.eventhub_private_endpoint
+    private_connection_resource_id = azurerm_eventhub_namespace.this.id
+    subresource_names              = [each.key]
+    is_manual_connection           = false
+  }
+
+  private_dns_zone_group {
+    name                 = each.key
+    private_dns_zone_ids = [each.value.dns_zone_id]
+  }
+}
