@@ -1,0 +1,323 @@
+"""Rendered Terraform (infra/) for every answer set: formatted, conformant to the provider
+schemas, checkov-clean with justified skips only, and the project's own security rules."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import hcl2
+import pytest
+
+from support.render import answer_set, answer_set_names, render
+from support.terraform_schema import check_tree, load_schemas
+from support.tool_venvs import tool_bin
+
+TERRAFORM = shutil.which("terraform")
+needs_terraform = pytest.mark.skipif(
+    TERRAFORM is None, reason="terraform CLI not installed: fmt and console checks skipped"
+)
+MODULE_FILES = {"main.tf", "variables.tf", "outputs.tf", "terraform.tf", "locals.tf"}
+CHECKOV_SKIP = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+):(.*)")
+PEOPLE_FORBIDDEN_IN_PRD = {"MODIFY", "ALL_PRIVILEGES", "CREATE_TABLE"}
+
+
+@pytest.fixture(scope="module")
+def renders(template_repo, tmp_path_factory):
+    base = tmp_path_factory.mktemp("infra")
+    return {
+        name: render(template_repo, base / name, answer_set(name)) for name in answer_set_names()
+    }
+
+
+@pytest.fixture(scope="module")
+def schemas():
+    return load_schemas()
+
+
+def terraform_env():
+    return {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "CHECKPOINT_DISABLE": "1"}
+
+
+def parse(path: Path) -> dict:
+    with path.open() as handle:
+        return hcl2.load(handle)
+
+
+def unquote(value):
+    return value.strip('"') if isinstance(value, str) else value
+
+
+def resources(infra: Path, resource_type: str):
+    """(file, name, body) of every resource of one type in the rendered infra."""
+    for path in sorted(infra.rglob("*.tf")):
+        for block in parse(path).get("resource", []):
+            for kind, named in block.items():
+                if unquote(kind) == resource_type:
+                    for name, body in named.items():
+                        yield path, unquote(name), body
+
+
+def settings(project: Path) -> dict:
+    return json.loads((project / "infra" / "domain.json").read_text())
+
+
+@pytest.mark.parametrize("name", answer_set_names())
+def test_layout_one_folder_per_concern(renders, name):
+    infra = renders[name] / "infra"
+    modules = {p.name for p in (infra / "modules").iterdir()}
+    expected = {
+        "network",
+        "storage",
+        "key_vault",
+        "workspace",
+        "monitoring",
+        "cost",
+        "unity_catalog",
+    }
+    if answer_set(name).get("source_type") == "eventhub":
+        expected.add("eventhub")
+    assert modules == expected
+    for module in modules:
+        assert {p.name for p in (infra / "modules" / module).iterdir()} == MODULE_FILES
+    environments = settings(renders[name])["environments"]
+    assert {p.name for p in (infra / "environments").iterdir()} == {
+        f"{env}.{suffix}" for env in environments for suffix in ("tfvars", "backend.hcl")
+    }
+    assert (infra / "README.md").is_file()
+
+
+@needs_terraform
+@pytest.mark.parametrize("name", answer_set_names())
+def test_terraform_fmt_check(renders, name):
+    result = subprocess.run(
+        [TERRAFORM, "fmt", "-check", "-recursive", "-diff", "infra"],
+        cwd=renders[name],
+        capture_output=True,
+        text=True,
+        env=terraform_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", answer_set_names())
+def test_provider_schema_conformance(renders, schemas, name):
+    assert check_tree(renders[name] / "infra", schemas) == []
+
+
+def test_conformance_check_catches_a_planted_argument(renders, schemas, tmp_path):
+    infra = tmp_path / "infra"
+    shutil.copytree(renders["default"] / "infra", infra)
+    storage = infra / "modules" / "storage" / "main.tf"
+    storage.write_text(storage.read_text().replace("min_tls_version ", "min_tls_versoin "))
+    problems = check_tree(infra, schemas)
+    assert problems == [
+        "modules/storage/main.tf: azurerm_storage_account.this: unknown argument 'min_tls_versoin'"
+    ]
+
+
+@pytest.mark.parametrize("name", answer_set_names())
+def test_every_variable_is_typed_described_and_every_output_described(renders, name):
+    for path in (renders[name] / "infra").rglob("variables.tf"):
+        for block in parse(path).get("variable", []):
+            for variable, body in block.items():
+                assert "type" in body and body.get("description"), f"{path}: {variable}"
+    for path in (renders[name] / "infra").rglob("outputs.tf"):
+        for block in parse(path).get("output", []):
+            for output, body in block.items():
+                assert body.get("description"), f"{path}: {output}"
+
+
+@pytest.mark.parametrize("name", answer_set_names())
+def test_security_settings_checkov_does_not_cover(renders, name):
+    infra = renders[name] / "infra"
+    accounts = list(resources(infra, "azurerm_storage_account"))
+    assert len(accounts) == 2  # data (environment) and Terraform state (bootstrap)
+    for path, resource, body in accounts:
+        assert body["infrastructure_encryption_enabled"] is True, f"{path}: {resource}"
+        assert body["shared_access_key_enabled"] is False, f"{path}: {resource}"
+        assert unquote(body["min_tls_version"]) == "TLS1_2"
+    (workspace,) = resources(infra, "azurerm_databricks_workspace")
+    assert workspace[2]["custom_parameters"][0]["no_public_ip"] is True
+    assert unquote(workspace[2]["sku"]) == "premium"
+    for _, _, body in resources(infra, "azurerm_eventhub_namespace"):
+        assert body["local_authentication_enabled"] is False
+        assert unquote(body["minimum_tls_version"]) == "1.2"
+    (vault,) = resources(infra, "azurerm_key_vault")
+    assert vault[2]["rbac_authorization_enabled"] is True
+    assert vault[2]["purge_protection_enabled"] is True
+    assert not list(resources(infra, "databricks_metastore")), "never create a metastore"
+    prd = infra / "environments" / "prd.tfvars"
+    if prd.exists():
+        assert re.search(r"^private_networking\s*=\s*true$", prd.read_text(), flags=re.M)
+
+
+@pytest.mark.parametrize("name", answer_set_names())
+def test_every_taggable_azure_resource_is_tagged(renders, schemas, name):
+    azurerm = schemas["azurerm"]["resources"]
+    for path in sorted((renders[name] / "infra").rglob("*.tf")):
+        for block in parse(path).get("resource", []):
+            for kind, named in block.items():
+                kind = unquote(kind)
+                if kind.startswith("azurerm_") and "tags" in azurerm[kind]:
+                    for resource, body in named.items():
+                        assert "tags" in body, f"{path}: {kind}.{unquote(resource)} has no tags"
+
+
+@pytest.mark.parametrize("name", answer_set_names())
+def test_names_come_from_the_naming_core(renders, name):
+    """No Azure or Unity Catalog name is built in HCL: every name argument is a reference."""
+    for path in sorted((renders[name] / "infra").rglob("*.tf")):
+        for block in parse(path).get("resource", []):
+            for kind, named in block.items():
+                for resource, body in named.items():
+                    value = body.get("name")
+                    if isinstance(value, str) and value.startswith('"'):
+                        assert "${" not in value, f"{path}: {unquote(kind)}.{unquote(resource)}"
+
+
+def test_names_fit_for_the_longest_domain_in_every_environment(renders):
+    names = settings(renders["three_envs"])
+    assert names["domain"] == "paymentsx9" and len(names["domain"]) == 10
+    for env, env_names in names["environments"].items():
+        assert len(env_names["storage_account"]) <= 24
+        assert len(env_names["key_vault"]) <= 24
+        assert env_names["catalog"] == f"paymentsx9_{env}"
+    assert len(names["state"]["storage_account"]) <= 24
+
+
+def grants_for(environment: str, tmp_path: Path, renders) -> dict:
+    """Evaluate the unity_catalog module's grant locals with `terraform console` (no providers
+    needed: only its locals and variables are copied)."""
+    module = renders["default"] / "infra" / "modules" / "unity_catalog"
+    work = tmp_path / environment
+    work.mkdir()
+    shutil.copy(module / "locals.tf", work)
+    shutil.copy(module / "variables.tf", work)
+    (work / "terraform.tfvars.json").write_text(
+        json.dumps(
+            {
+                "environment": environment,
+                "names": {
+                    "catalog": "c",
+                    "schemas": {s: s for s in ("bronze", "silver", "gold", "governance")},
+                    "volumes": {"landing": "landing", "checkpoints": "checkpoints"},
+                    "storage_credential": "x",
+                    "landing_location": "x",
+                    "catalog_location": "x",
+                    "pipeline_service_principal": "x",
+                    "eventhub_service_credential": "x",
+                    "secret_scope": "x",
+                },
+                "workspace_id": "1",
+                "access_connector_id": "x",
+                "landing_url": "abfss://l@a.dfs.core.windows.net/",
+                "catalog_url": "abfss://c@a.dfs.core.windows.net/",
+                "groups": {"engineers": "engineers", "analysts": "analysts", "pii_readers": "pii"},
+                "pipeline_application_id": "00000000-0000-0000-0000-000000000001",
+            }
+        )
+    )
+    expression = (
+        "jsonencode({catalog = local.catalog_grants, schema = local.schema_grants, "
+        "volume = local.volume_grants})"
+    )
+    subprocess.run(
+        [TERRAFORM, "init", "-backend=false", "-input=false"],
+        cwd=work,
+        check=True,
+        capture_output=True,
+        env=terraform_env(),
+    )
+    result = subprocess.run(
+        [TERRAFORM, "console"],
+        input=expression,
+        cwd=work,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=terraform_env(),
+    )
+    return json.loads(json.loads(result.stdout))
+
+
+@needs_terraform
+@pytest.mark.parametrize("environment", ["dev", "prd"])
+def test_grants_follow_the_persona_by_layer_table(renders, tmp_path, environment):
+    grants = grants_for(environment, tmp_path, renders)
+    people = {"engineers", "analysts", "pii"}
+    pipeline = "00000000-0000-0000-0000-000000000001"
+    for securable in ("catalog", "schema", "volume"):
+        for target, principals in (
+            grants[securable].items()
+            if securable != "catalog"
+            else [("catalog", grants["catalog"])]
+        ):
+            for principal, privileges in principals.items():
+                if principal in people and environment == "prd":
+                    assert not PEOPLE_FORBIDDEN_IN_PRD & set(privileges), (target, principal)
+                if principal in people:
+                    assert "ALL_PRIVILEGES" not in privileges
+    assert "analysts" not in grants["schema"]["bronze"]
+    assert set(grants["schema"]["bronze"][pipeline]) >= {"MODIFY", "CREATE_TABLE"}
+    assert grants["schema"]["silver"]["analysts"] == ["USE_SCHEMA", "SELECT"]
+    if environment == "dev":
+        assert "MODIFY" in grants["schema"]["silver"]["engineers"]
+
+
+def checkov_scan(project: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE"}
+    return subprocess.run(
+        [
+            tool_bin("checkov", "checkov"),
+            "-d",
+            "infra",
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--compact",
+            "--quiet",
+            "-o",
+            "json",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", answer_set_names())
+def test_checkov_has_no_failed_checks(renders, name):
+    result = checkov_scan(renders[name])
+    report = json.loads(result.stdout)
+    summary = report["summary"] if isinstance(report, dict) else report[0]["summary"]
+    assert summary["failed"] == 0, result.stdout[:4000]
+    assert result.returncode == 0
+    assert summary["passed"] > 30
+
+
+@pytest.mark.slow
+def test_checkov_fails_when_a_protection_is_removed(renders, tmp_path):
+    project = tmp_path / "weakened"
+    shutil.copytree(renders["default"], project)
+    storage = project / "infra" / "modules" / "storage" / "main.tf"
+    weakened = re.sub(r'(min_tls_version\s*=\s*)"TLS1_2"', r'\1"TLS1_0"', storage.read_text())
+    assert weakened != storage.read_text()
+    storage.write_text(weakened)
+    result = checkov_scan(project)
+    assert result.returncode != 0
+    assert "CKV_AZURE_44" in result.stdout
+
+
+@pytest.mark.parametrize("name", answer_set_names())
+def test_every_checkov_skip_is_justified(renders, name):
+    skips = []
+    for path in (renders[name] / "infra").rglob("*.tf"):
+        for check, reason in CHECKOV_SKIP.findall(path.read_text()):
+            skips.append(check)
+            assert len(reason.split()) >= 8, f"{path}: {check} needs a real reason"
+    assert skips, "the skip pattern must match the skips the template emits"
