@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .dataset_rules import GROUP
+
 DOMAIN = re.compile(r"^[a-z][a-z0-9]{1,9}$")
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-# Groups are quoted in SQL (`group`) and Terraform strings: keep them to a safe alphabet.
-GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}$")
 # Azure tag values allow most characters; cost centres are codes, kept strict for reports.
 COST_CENTER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 SUFFIX = re.compile(r"^[a-z0-9]{4}$")

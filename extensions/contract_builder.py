@@ -45,6 +45,15 @@ def _source(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _row_filter(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The optional row filter: which values of a column each group's members see."""
+    column = answers.get("row_filter_column")
+    if not column:
+        return []
+    allowed = {group: list(values) for group, values in answers["row_filter_groups"].items()}
+    return [{"property": "rowFilter", "value": {"column": column, "allowedValues": allowed}}]
+
+
 def _servers(answers: Mapping[str, Any], names_by_env: Mapping[str, Mapping]) -> list[dict]:
     dataset, kind = answers["dataset_name"], answers["source_type"]
     servers = []
@@ -186,7 +195,8 @@ def build_contract(
                 "description": "Approved readers of PII in clear",
             },
         ],
-        "customProperties": [{"property": "source", "value": _source(answers)}],
+        "customProperties": [{"property": "source", "value": _source(answers)}]
+        + _row_filter(answers),
         "servers": _servers(answers, names_by_env),
         "schema": [
             {

@@ -55,6 +55,8 @@ STRATEGY_TYPES: dict[str, tuple[str, ...] | None] = {
     "year_only": ("date",),
 }
 
+# Account groups appear quoted in SQL and HCL: the same safe alphabet as the questionnaire.
+GROUP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}$")
 SOURCE_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 
 # Column types an incremental (watermark) column may have: they order monotonically.
@@ -276,6 +278,75 @@ def check_watermark_column(question: str, column_name: Any, columns: Any) -> lis
     if column.get("required") is not True:
         return [_problem(question, f"{column_name!r} must be required", "watermark-required")]
     return []
+
+
+def check_row_filter_column(column_name: Any, columns: Any) -> list[str]:
+    """The optional row filter's column: empty (no filter) or an existing text column."""
+    if column_name in (None, ""):
+        return []
+    by_name = _columns_by_name(columns)
+    if column_name not in by_name:
+        return [
+            _problem("row_filter_column", f"{column_name!r} is not a column", "row-filter-column")
+        ]
+    if by_name[column_name].get("type") != "string":
+        return [
+            _problem(
+                "row_filter_column",
+                f"{column_name!r} is {by_name[column_name].get('type')}; "
+                "filters compare text values",
+                "row-filter-type",
+            )
+        ]
+    return []
+
+
+def check_row_filter_groups(column_name: Any, allowed_values: Any) -> list[str]:
+    """Per group, the non-empty list of values of the filter column its members see."""
+    if column_name in (None, ""):
+        if allowed_values:
+            return [
+                _problem(
+                    "row_filter_groups",
+                    "groups are given but row_filter_column is empty",
+                    "row-filter-column",
+                )
+            ]
+        return []
+    if not isinstance(allowed_values, dict) or not allowed_values:
+        return [
+            _problem(
+                "row_filter_groups",
+                "must map at least one group to the list of values its members see",
+                "row-filter-groups",
+            )
+        ]
+    problems = []
+    for group, values in allowed_values.items():
+        if not isinstance(group, str) or not GROUP.match(group):
+            problems.append(
+                _problem("row_filter_groups", f"{group!r} is not a group name", "group-format")
+            )
+        elif (
+            not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, str) and v and "'" not in v for v in values)
+        ):
+            problems.append(
+                _problem(
+                    f"row_filter_groups.{group}",
+                    "must be a non-empty list of text values without quotes",
+                    "row-filter-values",
+                )
+            )
+    return problems
+
+
+def check_row_filter(column_name: Any, allowed_values: Any, columns: Any) -> list[str]:
+    """The whole optional row filter (add-dataset and contracts)."""
+    return check_row_filter_column(column_name, columns) or check_row_filter_groups(
+        column_name, allowed_values
+    )
 
 
 def check_source_table(value: Any) -> list[str]:

@@ -6,6 +6,7 @@ copier-template-extensions loads this file by path; the repository root is not o
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
 import sys
@@ -14,8 +15,13 @@ from pathlib import Path
 from jinja2.ext import Extension
 
 # The repository root is not on sys.path when Copier loads this file, so extensions/ is
-# registered as a package under its own name; its modules' relative imports then work.
-PACKAGE = "lakehouse_domain_extensions"
+# registered as a package; its modules' relative imports then work. The name is unique per
+# folder: `copier update` loads the old and the new template's extensions in one process, and
+# each must get its own modules.
+PACKAGE = (
+    "lakehouse_domain_extensions_"
+    + hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:16]
+)
 if PACKAGE not in sys.modules:
     _spec = importlib.util.spec_from_file_location(
         PACKAGE,
@@ -125,6 +131,10 @@ class LakehouseExtension(Extension):
                 "validate_columns": _validator(dataset_rules.check_columns),
                 "validate_primary_key": _validator(dataset_rules.check_primary_key),
                 "validate_masking_rules": _validator(dataset_rules.check_masking_rules),
+                "validate_row_filter_column": _validator(dataset_rules.check_row_filter_column),
+                "validate_row_filter_groups": _validator(
+                    lambda groups, column: dataset_rules.check_row_filter_groups(column, groups)
+                ),
                 "validate_watermark_column": _validator(
                     lambda value, question, columns: dataset_rules.check_watermark_column(
                         question, value, columns

@@ -162,3 +162,30 @@ def test_every_simple_type_has_an_odcs_mapping():
 @pytest.mark.parametrize("value", ["loan_payments", "dbo.", "dbo.loan-payments", "a.b.c"])
 def test_source_table_rejects(value):
     assert rule_ids(rules.check_source_table(value)) == ["source-table-format"]
+
+
+COUNTRY = [{"name": "country", "type": "string"}, {"name": "n", "type": "int"}]
+
+
+def test_row_filter_is_optional_and_accepts_groups_with_values():
+    assert rules.check_row_filter("", None, COUNTRY) == []
+    assert rules.check_row_filter("country", {"risk-analysts-br": ["BR"]}, COUNTRY) == []
+
+
+@pytest.mark.parametrize(
+    ("column", "groups", "where", "rule"),
+    [
+        ("", {"g": ["BR"]}, "row_filter_groups", "row-filter-column"),
+        ("missing", {"g": ["BR"]}, "row_filter_column", "row-filter-column"),
+        ("n", {"g": ["1"]}, "row_filter_column", "row-filter-type"),
+        ("country", {}, "row_filter_groups", "row-filter-groups"),
+        ("country", ["g"], "row_filter_groups", "row-filter-groups"),
+        ("country", {"bad`group": ["BR"]}, "row_filter_groups", "group-format"),
+        ("country", {"g": []}, "row_filter_groups.g", "row-filter-values"),
+        ("country", {"g": ["B'R"]}, "row_filter_groups.g", "row-filter-values"),
+    ],
+)
+def test_row_filter_rules(column, groups, where, rule):
+    problems = rules.check_row_filter(column, groups, COUNTRY)
+    assert rule_ids(problems) == [rule]
+    assert problems[0].startswith(f"{where}: ")
