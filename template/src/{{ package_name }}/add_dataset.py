@@ -42,6 +42,10 @@ def problems_of(answers: dict) -> list[str]:
     if not problems:
         problems += dataset_rules.check_primary_key(answers.get("primary_key"), columns)
         problems += dataset_rules.check_masking_rules(answers.get("masking_rules"), columns)
+    if not problems:
+        problems += dataset_rules.check_row_filter(
+            answers.get("row_filter_column"), answers.get("row_filter_groups"), columns
+        )
     source = answers.get("source_type")
     if source not in ("files", "eventhub", "jdbc"):
         problems.append(f"source_type: {source!r} must be files, eventhub or jdbc [rule: choice]")

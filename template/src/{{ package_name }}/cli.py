@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
+from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
@@ -24,6 +25,14 @@ from .runtime import Runtime
 
 DEFAULT_ROOT = Path("build/local")
 console = Console(stderr=True)
+
+
+def _default_contracts() -> Path:
+    """./contracts in a checkout; the copy inside the installed wheel on Databricks."""
+    local = Path("contracts")
+    if local.is_dir():
+        return local
+    return Path(str(resources.files(__package__).joinpath("contracts")))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,6 +77,19 @@ def _parser() -> argparse.ArgumentParser:
         help="generate ROWS synthetic records per dataset first (local only)",
     )
     _add_synthetic_options(run, with_rows=False)
+
+    governance = commands.add_parser(
+        "governance", help="masks, row filters, tags: SQL files (local) or applied (databricks)"
+    )
+    governance.add_argument("--target", choices=("local", "databricks"), default="local")
+    governance.add_argument("--environment", help="Databricks environment to apply")
+    governance.add_argument("--dataset", help="only this dataset (default: every contract)")
+    governance.add_argument(
+        "--output",
+        type=Path,
+        default=Path("build/governance"),
+        help="folder of the <env>.sql files (local target)",
+    )
 
     add = commands.add_parser("add-dataset", help="write a new contract from a few questions")
     add.add_argument("--answers", type=Path, help="YAML answers instead of prompts")
@@ -173,10 +195,76 @@ def _run(contracts, args) -> int:
                 result = run_dataset(spark, storage, runtime, contract, layers, jdbc, advance)
                 progress.update(task, completed=len(layers), description=contract.name)
                 report.datasets.append(result)
-    report.write(args.report)
-    report.print_summary(Console())
-    console.print(f"report: {args.report}")
+        report.write(args.report)
+        report.print_summary(Console())
+        console.print(f"report: {args.report}")
+        if runtime.is_local and report.succeeded and "silver" in layers:
+            _print_governance_preview(spark, storage, contracts)
     return 0 if report.succeeded else 1
+
+
+def _print_governance_preview(spark, storage, contracts) -> None:
+    """A sample record as an analyst and as a PII reader see it through the masks."""
+    from rich.table import Table
+
+    from .governance import DOMAIN_GROUPS, analyst_vs_pii_reader
+
+    for contract in contracts:
+        if not contract.masked_columns or not storage.exists("silver", contract.name):
+            continue
+        comparison = analyst_vs_pii_reader(spark, storage.read("silver", contract.name), contract)
+        if comparison is None:
+            continue
+        table = Table(
+            title=f"{contract.name}: what each persona sees (masks and row filter, local proof)"
+        )
+        table.add_column("column")
+        table.add_column(f"analyst ({DOMAIN_GROUPS.analysts})")
+        table.add_column(f"PII reader ({DOMAIN_GROUPS.pii_readers})")
+        for column in comparison.columns:
+            table.add_row(
+                column, str(comparison.analyst[column]), str(comparison.pii_reader[column])
+            )
+        table.add_row("rows visible", str(comparison.analyst_rows), str(comparison.pii_reader_rows))
+        Console().print(table)
+
+
+def _governance(contracts, args) -> int:
+    """Write every environment's governance SQL, or run one environment's on Databricks."""
+    from .governance import DOMAIN_GROUPS, gold_columns, governance_statements
+    from .spark_session import get_spark
+
+    local = args.target == "local"
+    if args.dataset:
+        contracts = [c for c in contracts if c.name == args.dataset]
+        if not contracts:
+            console.print(f"--dataset: no contract defines dataset {args.dataset!r}")
+            return 2
+    spark = get_spark(local=local)
+    gold = {c.name: gold_columns(spark, c) for c in contracts}
+    environments = domain.ENVIRONMENTS if local else [args.environment]
+    if not local and args.environment not in domain.ENVIRONMENTS:
+        console.print(f"--environment must be one of {', '.join(domain.ENVIRONMENTS)}")
+        return 2
+    for environment in environments:
+        catalog = naming.catalog_name(domain.DOMAIN, environment)
+        statements = [
+            statement
+            for contract in contracts
+            for statement in governance_statements(
+                contract, catalog, DOMAIN_GROUPS, *gold[contract.name]
+            )
+        ]
+        if local:
+            args.output.mkdir(parents=True, exist_ok=True)
+            target = args.output / f"{environment}.sql"
+            target.write_text("\n\n".join(statements) + "\n")
+            console.print(f"wrote {target} ({len(statements)} statements)")
+        else:
+            for statement in statements:
+                spark.sql(statement.rstrip(";"))
+            console.print(f"applied {len(statements)} governance statements to {catalog}")
+    return 0
 
 
 def _jdbc_connection(contract, runtime, spark, postgres):
@@ -207,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         for contract in contracts:
             console.print(f"{contract.path}: valid ({len(contract.columns)} columns)")
         return 0
+    if args.command == "governance":
+        return _governance(contracts, args)
     if args.command == "generate":
         with ExitStack() as stack:
             postgres = _local_postgres(contracts, args.root, stack)

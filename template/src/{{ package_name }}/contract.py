@@ -67,6 +67,14 @@ class Source:
 
 
 @dataclass(frozen=True)
+class RowFilter:
+    """Members of each group see the rows whose ``column`` is one of its values."""
+
+    column: str
+    allowed_values: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class Contract:
     path: Path
     id: str
@@ -78,6 +86,7 @@ class Contract:
     primary_key: tuple[str, ...]
     source: Source
     freshness_hours: float | None
+    row_filter: RowFilter | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -170,8 +179,19 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         + (dataset_rules.check_primary_key(primary_key, answers) if answers else [])
         + dataset_rules.check_masking_rules(masking, answers)
     ]
-    source = _parse_source(_custom(document.get("customProperties")).get("source"), answers)
+    custom = _custom(document.get("customProperties"))
+    source = _parse_source(custom.get("source"), answers)
     problems += source[1]
+    row_filter = custom.get("rowFilter")
+    if row_filter is not None:
+        if not isinstance(row_filter, dict):
+            row_filter = {}
+        filter_problems = dataset_rules.check_row_filter(
+            row_filter.get("column"), row_filter.get("allowedValues"), answers
+        )
+        problems += [
+            "customProperties.rowFilter." + p.replace("row_filter_", "", 1) for p in filter_problems
+        ]
     if problems:
         raise ContractError(path, problems)
 
@@ -202,6 +222,12 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         primary_key=tuple(primary_key),
         source=source[0],
         freshness_hours=_hours(freshness),
+        row_filter=RowFilter(
+            row_filter["column"],
+            {group: tuple(values) for group, values in row_filter["allowedValues"].items()},
+        )
+        if row_filter
+        else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 
 from pyspark.sql import SparkSession
 
@@ -24,6 +25,8 @@ def get_spark(local: bool) -> SparkSession:
         return SparkSession.builder.getOrCreate()
     # Bind to loopback only: the local run needs no other interface and must not use one.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers use this interpreter (its venv), not whatever python3 is on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.master(os.environ.get("LOCAL_SPARK_MASTER", "local[*]"))
         .appName("lakehouse-local")
