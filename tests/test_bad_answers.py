@@ -112,6 +112,19 @@ CASES = [
         "strategy-type",
     ),
     ("pii-unmasked", {**VALID_DATASET, "masking_rules": {}}, "masking_rules", "pii-masked"),
+    ("row-filter-type", {"row_filter_column": "amount"}, "row_filter_column", "row-filter-type"),
+    (
+        "row-filter-column",
+        {"row_filter_column": "region"},
+        "row_filter_column",
+        "row-filter-column",
+    ),
+    (
+        "row-filter-values",
+        {"row_filter_groups": {"risk-analysts": []}},
+        "row_filter_groups",
+        "row-filter-values",
+    ),
     ("file-format", {"file_format": "xml"}, "file_format", None),
     (
         "partitions",

@@ -7,13 +7,16 @@ nothing.
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
+import yaml
 
 from support.generated_venv import generated_repo_venv, make
 from support.render import answer_set, render
 from support.template_repo import git
+from support.tool_venvs import tool_bin
 
 pytestmark = pytest.mark.slow
 SOURCES = ["default", "eventhub", "jdbc"]
@@ -131,3 +134,55 @@ def test_make_test_fails_on_an_invalid_contract(projects, shared_venv):
         contract.write_text(original)
     assert result.returncode != 0
     assert "bogus" in output(result)
+
+
+def sqlfluff_parse(path):
+    return subprocess.run(
+        [tool_bin("sqlfluff", "sqlfluff"), "parse", "--dialect", "databricks", str(path)],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("name", ["default", "eventhub"])
+def test_make_governance_writes_parseable_sql_covering_every_rule(projects, shared_venv, name):
+    project = projects[name]
+    result = make(project, shared_venv, "governance")
+    assert result.returncode == 0, output(result)
+    answers = answer_set(name)
+    environments = answers.get("environments", ["dev", "prd"])
+    domain = json.loads((project / "infra" / "domain.json").read_text())["domain"]
+    contract = yaml.safe_load(next((project / "contracts").glob("*.odcs.yaml")).read_text())
+    dataset = contract["schema"][0]["name"]
+    masked = {
+        p["name"]: next(
+            c["value"] for c in p["customProperties"] if c["property"] == "maskingStrategy"
+        )
+        for p in contract["schema"][0]["properties"]
+        if p.get("customProperties")
+    }
+    assert masked
+    for env in environments:
+        sql_file = project / "build" / "governance" / f"{env}.sql"
+        parsed = sqlfluff_parse(sql_file)
+        assert parsed.returncode == 0 and "unparsable" not in parsed.stdout, parsed.stdout[-3000:]
+        sql = sql_file.read_text()
+        catalog = f"{domain}_{env}"
+        for table in (f"{catalog}.silver.{dataset}", f"{catalog}.silver.{dataset}_quarantine"):
+            for column in masked:
+                pattern = rf"ALTER TABLE {re.escape(table)} ALTER COLUMN {column} SET MASK "
+                assert len(re.findall(pattern, sql)) == 1, (table, column)
+        for strategy in set(masked.values()):
+            assert f"CREATE OR REPLACE FUNCTION {catalog}.governance.mask_{strategy}_" in sql
+        assert "is_account_group_member('" in sql
+
+
+def test_sqlfluff_rejects_a_planted_typo(projects, shared_venv, tmp_path):
+    sql_file = projects["default"] / "build" / "governance" / "dev.sql"
+    if not sql_file.exists():
+        assert make(projects["default"], shared_venv, "governance").returncode == 0
+    sql = sql_file.read_text()
+    broken = tmp_path / "broken.sql"
+    broken.write_text(sql.replace("SET MASK", "SET MAKS", 1))
+    parsed = sqlfluff_parse(broken)
+    assert parsed.returncode != 0 or "unparsable" in parsed.stdout

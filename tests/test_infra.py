@@ -267,6 +267,50 @@ def test_grants_follow_the_persona_by_layer_table(renders, tmp_path, environment
         assert "MODIFY" in grants["schema"]["silver"]["engineers"]
 
 
+def documented_grants(readme: str, heading: str) -> dict:
+    """The grants table under ``heading`` in infra/README.md as {securable: {persona: set}}."""
+    section = readme.split(f"\n{heading}\n\n", 1)[1]
+    rows = section.split("\n\n", 1)[0].splitlines()
+    headers = [cell.strip() for cell in rows[0].strip("|").split("|")][1:]
+    table = {header: {} for header in headers}
+    for row in rows[2:]:
+        persona, *cells = [cell.strip() for cell in row.strip("|").split("|")]
+        for header, cell in zip(headers, cells, strict=True):
+            privileges = set() if cell == "none" else {p.strip() for p in cell.split(",")}
+            table[header][persona] = privileges
+    return table
+
+
+@needs_terraform
+@pytest.mark.parametrize(("environment", "heading"), [("dev", "dev and stg:"), ("prd", "prd:")])
+def test_documented_grants_match_the_terraform(renders, tmp_path, environment, heading):
+    grants = grants_for(environment, tmp_path, renders)
+    personas = {
+        "00000000-0000-0000-0000-000000000001": "pipeline",
+        "engineers": "engineers",
+        "analysts": "analysts",
+        "pii": "pii readers",
+    }
+
+    def as_table(principals):
+        table = {persona: set() for persona in personas.values()}
+        for principal, privileges in principals.items():
+            table[personas[principal]] = set(privileges)
+        return table
+
+    expected = {
+        "catalog": as_table(grants["catalog"]),
+        **{
+            layer: as_table(grants["schema"][layer])
+            for layer in ("bronze", "silver", "gold", "governance")
+        },
+        "landing volume": as_table(grants["volume"]["landing"]),
+        "checkpoints volume": as_table(grants["volume"]["checkpoints"]),
+    }
+    readme = (renders["default"] / "infra" / "README.md").read_text()
+    assert documented_grants(readme, heading) == expected
+
+
 def checkov_scan(project: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "TRUE"}
     return subprocess.run(
