@@ -35,6 +35,7 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed system-deps
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/update.py
 	$(BIN)/python bench/pipeline.py
 
 clean:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.template_repo import snapshot_working_tree
+from support.template_repo import release_history, snapshot_working_tree
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -32,3 +32,9 @@ def hermetic_environment(tmp_path_factory):
 def template_repo(tmp_path_factory, hermetic_environment):
     """The working tree committed and tagged in a temporary git repository."""
     return snapshot_working_tree(tmp_path_factory.mktemp("template") / "repo")
+
+
+@pytest.fixture(scope="session")
+def template_history(tmp_path_factory, hermetic_environment):
+    """This repository's history with the recorded versions tagged, plus the working tree."""
+    return release_history(tmp_path_factory.mktemp("history") / "repo")

@@ -1,10 +1,15 @@
 """Documentation generated from copier.yml is in sync with it."""
 
 import importlib.util
+import os
+import re
+import subprocess
 
+import pytest
 import yaml
 
 from support.paths import COPIER_YML, ROOT
+from support.tool_venvs import tool_bin
 
 
 def load_generator():
@@ -28,3 +33,35 @@ def test_questionnaire_reference_covers_every_question():
     asked = [k for k, q in config.items() if not k.startswith("_") and q.get("when") is not False]
     documented = [name for _, names in generator.sections(COPIER_YML.read_text()) for name in names]
     assert documented == asked
+
+
+@pytest.mark.slow
+def test_documentation_site_builds_strictly(tmp_path):
+    result = subprocess.run(
+        [tool_bin("mkdocs", "mkdocs"), "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "site" / "questionnaire" / "index.html").is_file()
+
+
+def test_every_page_is_in_the_navigation():
+    config = (ROOT / "mkdocs.yml").read_text()
+    pages = {path.name for path in (ROOT / "docs").glob("*.md")}
+    listed = set(re.findall(r":\s+(\S+\.md)$", config, flags=re.M))
+    assert pages == listed
+
+
+def test_every_recorded_version_has_changelog_upgrade_notes():
+    from support.template_repo import recorded_versions
+
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    sections = re.split(r"^## ", changelog, flags=re.M)[1:]
+    notes = {s.split("\n", 1)[0].strip(): s for s in sections}
+    versions = [release["version"] for release in recorded_versions()]
+    assert versions == sorted(versions, key=lambda v: tuple(map(int, v.split("."))))
+    for version in versions:
+        assert "### Upgrade notes" in notes[version], version

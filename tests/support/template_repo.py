@@ -10,9 +10,19 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import yaml
+
 from .paths import ROOT
 
 WORKING_TREE_VERSION = "999.0.0"
+# The working tree plus one template change, to prove how updates handle conflicts.
+NEXT_VERSION = "1000.0.0"
+VERSIONS_FILE = ROOT / "versions.yml"
+
+
+def recorded_versions() -> list[dict]:
+    """Released template versions and their commits, oldest first (versions.yml)."""
+    return yaml.safe_load(VERSIONS_FILE.read_text())["versions"]
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -37,4 +47,33 @@ def snapshot_working_tree(dest: Path, version: str = WORKING_TREE_VERSION) -> Pa
     git(dest, "add", "--all")
     git(dest, "commit", "--quiet", "--message", f"Template working tree as {version}")
     git(dest, "tag", version)
+    return dest
+
+
+def release_history(dest: Path) -> Path:
+    """A clone of this repository with every recorded version tagged at its commit, the
+    working tree committed on top as WORKING_TREE_VERSION and one more template change as
+    NEXT_VERSION (the generated Makefile's first line), for update tests."""
+    git(ROOT.parent, "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest))
+    for release in recorded_versions():
+        git(dest, "tag", release["version"], release["commit"])
+    git(dest, "rm", "-r", "-q", "--cached", ".")
+    for path in dest.iterdir():
+        if path.is_dir() and path.name != ".git":
+            shutil.rmtree(path)
+        elif path.is_file():
+            path.unlink()
+    for name in working_tree_files():
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    git(dest, "add", "--all")
+    git(dest, "commit", "--quiet", "--allow-empty", "--message", "Working tree")
+    git(dest, "tag", WORKING_TREE_VERSION)
+    makefile = dest / "template" / "Makefile.jinja"
+    lines = makefile.read_text().splitlines(keepends=True)
+    lines[0] = "# Interface of this repository (changed by the next template version).\n"
+    makefile.write_text("".join(lines))
+    git(dest, "commit", "--quiet", "--all", "--message", "Next template version")
+    git(dest, "tag", NEXT_VERSION)
     return dest

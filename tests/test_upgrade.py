@@ -1,0 +1,233 @@
+"""copier update from every recorded release to the working tree keeps the user's work."""
+
+import filecmp
+import os
+import re
+import subprocess
+
+import pytest
+import yaml
+from copier import run_copy, run_recopy, run_update
+
+from support.generated_venv import generated_repo_venv
+from support.render import answer_set
+from support.template_repo import (
+    NEXT_VERSION,
+    WORKING_TREE_VERSION,
+    git,
+    recorded_versions,
+)
+
+pytestmark = pytest.mark.update
+RELEASES = [release["version"] for release in recorded_versions()]
+USER_OWNED = ("contracts/", "/gold_transforms/", "infra/environments/", ".tfvars")
+USER_PARAGRAPH = "Our runbook lives in notes/runbook.md.\n"
+CONFLICT_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>) ", re.M)
+
+
+def copy_at(template, destination, version, answers=None):
+    run_copy(
+        str(template),
+        str(destination),
+        data=answers or {},
+        vcs_ref=version,
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+    )
+    git(destination, "init", "--quiet")
+    git(destination, "add", "--all")
+    git(destination, "commit", "--quiet", "--message", f"Render at {version}")
+    return destination
+
+
+def update(project, version, **options):
+    run_update(
+        str(project),
+        vcs_ref=version,
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        quiet=True,
+        **options,
+    )
+
+
+def answers_of(project):
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+
+def user_edits(project):
+    """Edits a user makes: their contract, gold transform, a new file, a README paragraph."""
+    contract = next((project / "contracts").glob("*.odcs.yaml"))
+    document = yaml.safe_load(contract.read_text())
+    document["description"]["purpose"] = "Card transactions as our fraud team defines them"
+    document["schema"][0]["properties"].append(
+        {
+            "name": "channel",
+            "logicalType": "string",
+            "physicalType": "STRING",
+            "required": False,
+            "classification": "internal",
+        }
+    )
+    contract.write_text(yaml.safe_dump(document, sort_keys=False))
+    edited = {contract: contract.read_text()}
+    for transform in project.glob("src/*/gold_transforms/card_transactions.py"):
+        transform.write_text(transform.read_text() + "\n# Reviewed by the fraud team.\n")
+        edited[transform] = transform.read_text()
+    notes = project / "notes" / "runbook.md"
+    notes.parent.mkdir()
+    notes.write_text("# Runbook\n")
+    edited[notes] = notes.read_text()
+    readme = project / "README.md"
+    lines = readme.read_text().splitlines(keepends=True)
+    lines.insert(3, "\n" + USER_PARAGRAPH)
+    readme.write_text("".join(lines))
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "User edits")
+    return edited
+
+
+def unmerged(project):
+    return [
+        line[3:]
+        for line in git(project, "status", "--porcelain").splitlines()
+        if line.startswith("UU")
+    ]
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_update_keeps_user_edits(template_history, tmp_path, release):
+    project = copy_at(template_history, tmp_path / "domain", release)
+    edited = user_edits(project)
+    update(project, WORKING_TREE_VERSION)
+    assert answers_of(project)["_commit"] == WORKING_TREE_VERSION
+    for path, text in edited.items():
+        assert path.read_text() == text, path
+    assert USER_PARAGRAPH in (project / "README.md").read_text()
+    assert unmerged(project) == []
+    for path in project.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            assert not CONFLICT_MARKER.search(path.read_text(errors="ignore")), path
+            assert path.suffix != ".rej", path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("release", RELEASES)
+def test_updated_domain_passes_its_contract_tests(template_history, tmp_path, release):
+    project = copy_at(template_history, tmp_path / "domain", release)
+    user_edits(project)
+    update(project, WORKING_TREE_VERSION)
+    python = generated_repo_venv(project) / "bin" / "python"
+    result = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_contracts.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": "src"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    package = next((project / "src").iterdir()).name
+    validate = subprocess.run(
+        [str(python), "-m", package, "validate"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": "src"},
+    )
+    assert validate.returncode == 0, validate.stderr
+    assert "(13 columns)" in validate.stderr  # the user's new column is part of the dataset
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_a_deliberately_edited_managed_line_conflicts_inline(template_history, tmp_path, release):
+    project = copy_at(template_history, tmp_path / "domain", WORKING_TREE_VERSION)
+    makefile = project / "Makefile"
+    lines = makefile.read_text().splitlines(keepends=True)
+    lines[0] = "# Our team's interface notes.\n"
+    makefile.write_text("".join(lines))
+    git(project, "commit", "--quiet", "--all", "--message", "Edit a managed line")
+    update(project, NEXT_VERSION)
+    assert unmerged(project) == ["Makefile"]
+    text = makefile.read_text()
+    assert "<<<<<<< before updating" in text and ">>>>>>> after updating" in text
+    assert "# Our team's interface notes." in text
+    assert "changed by the next template version" in text
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_update_converges_to_a_fresh_copy(template_history, tmp_path, release):
+    project = copy_at(template_history, tmp_path / "updated", release)
+    update(project, WORKING_TREE_VERSION)
+    answers = {k: v for k, v in answers_of(project).items() if not k.startswith("_")}
+    fresh = tmp_path / "fresh"
+    run_copy(
+        str(template_history),
+        str(fresh),
+        data=answers,
+        vcs_ref=WORKING_TREE_VERSION,
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+    )
+    files = {str(p.relative_to(fresh)) for p in fresh.rglob("*") if p.is_file()}
+    updated = {
+        str(p.relative_to(project))
+        for p in project.rglob("*")
+        if p.is_file() and ".git" not in p.parts
+    }
+    assert updated == files
+    for name in files:
+        if any(marker in name for marker in USER_OWNED):
+            continue
+        assert filecmp.cmp(project / name, fresh / name, shallow=False), name
+
+
+def test_migration_keeps_existing_domains_without_a_row_filter(template_history, tmp_path):
+    oldest = RELEASES[0]
+    project = copy_at(template_history, tmp_path / "domain", oldest)
+    assert "row_filter_column" not in answers_of(project)
+    update(project, WORKING_TREE_VERSION)
+    assert answers_of(project)["row_filter_column"] == ""
+    fresh = tmp_path / "fresh"
+    run_copy(
+        str(template_history),
+        str(fresh),
+        vcs_ref=WORKING_TREE_VERSION,
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+    )
+    assert answers_of(fresh)["row_filter_column"] == "merchant_country"
+
+
+def test_no_op_update_and_recopy_leave_git_clean(template_history, tmp_path):
+    project = copy_at(template_history, tmp_path / "domain", WORKING_TREE_VERSION)
+    update(project, WORKING_TREE_VERSION)
+    assert git(project, "status", "--porcelain") == ""
+    run_recopy(
+        str(project),
+        vcs_ref=WORKING_TREE_VERSION,
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        quiet=True,
+    )
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_changing_an_answer_adds_and_removes_conditional_parts(template_history, tmp_path):
+    project = copy_at(
+        template_history, tmp_path / "domain", WORKING_TREE_VERSION, answer_set("default")
+    )
+    eventhub_module = project / "infra" / "modules" / "eventhub"
+    assert not eventhub_module.exists()
+    update(project, WORKING_TREE_VERSION, data={"source_type": "eventhub"})
+    assert (eventhub_module / "main.tf").is_file()
+    assert 'module "eventhub"' in (project / "infra" / "environment" / "main.tf").read_text()
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Stream from Event Hubs")
+    update(project, WORKING_TREE_VERSION, data={"source_type": "files"})
+    assert not eventhub_module.exists()
+    assert 'module "eventhub"' not in (project / "infra" / "environment" / "main.tf").read_text()
