@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from results import write_result
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from support.generated_venv import generated_repo_venv  # noqa: E402
@@ -30,9 +32,6 @@ from support.render import render  # noqa: E402
 from support.template_repo import snapshot_working_tree  # noqa: E402
 
 SIZES = (100_000, 1_000_000, 5_000_000)
-RESULTS = ROOT / "docs" / "benchmarks.md"
-MARKER_START = "<!-- pipeline-benchmark:start -->"
-MARKER_END = "<!-- pipeline-benchmark:end -->"
 WORKER = ROOT / "bench" / "pipeline_worker.py"
 
 
@@ -78,7 +77,6 @@ def main(sizes: tuple[int, ...]) -> None:
         else float("nan")
     )
     lines = [
-        MARKER_START,
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, Spark local[*], one run per size.",
         "",
@@ -91,12 +89,8 @@ def main(sizes: tuple[int, ...]) -> None:
         "",
         f"Scaling exponent of the pipeline ({rows_out[0][0]:,} -> {rows_out[-1][0]:,} rows): "
         f"**{exponent:.2f}** (goal <= 1.1).",
-        MARKER_END,
     ]
-    table = "\n".join(lines)
-    text = RESULTS.read_text()
-    before, rest = text.split(MARKER_START, 1)
-    RESULTS.write_text(before + table + rest.split(MARKER_END, 1)[1])
+    table = write_result("pipeline-benchmark", lines)
     print(table)
 
 

@@ -14,7 +14,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,49 +22,16 @@ from pathlib import Path
 import jinja2
 import yaml
 from copier import run_copy
+from results import write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 from extensions.filters import LakehouseExtension  # noqa: E402
+from support.template_repo import snapshot_working_tree  # noqa: E402
 
 RUNS = 7
 GOAL = 1.5
-RESULTS = ROOT / "docs" / "benchmarks.md"
-MARKER_START = "<!-- render-benchmark:start -->"
-MARKER_END = "<!-- render-benchmark:end -->"
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def snapshot(dest: Path) -> Path:
-    """The working tree as a committed, tagged git repository (what users copy from)."""
-    files = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split("\0")
-    for name in filter(None, files):
-        if (ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
-    git(dest, "init", "-q")
-    git(dest, "add", "-A")
-    git(
-        dest,
-        "-c",
-        "user.name=bench",
-        "-c",
-        "user.email=bench@example.com",
-        "commit",
-        "-qm",
-        "bench",
-    )
-    git(dest, "tag", "0.0.0")
-    return dest
 
 
 def copier_render(template: Path, dst: Path) -> None:
@@ -125,7 +91,7 @@ def main() -> None:
         settings = scratch / "copier-settings.yml"
         settings.write_text("defaults: {}\ntrust: []\n")
         os.environ["COPIER_SETTINGS_PATH"] = str(settings)  # no user defaults leak in
-        template = snapshot(scratch / "template")
+        template = snapshot_working_tree(scratch / "template", "0.0.0")
         reference = scratch / "reference"
         copier_render(template, reference)
         context = plain_context(template, reference)
@@ -150,9 +116,9 @@ def main() -> None:
         files = sum(1 for p in reference.rglob("*") if p.is_file())
 
     ratio = copier_s / plain_s
-    table = "\n".join(
+    table = write_result(
+        "render-benchmark",
         [
-            MARKER_START,
             f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}, "
             f"median of {RUNS} runs, {files} rendered files.",
@@ -162,12 +128,8 @@ def main() -> None:
             f"| `copier copy --defaults` (git template) | {copier_s * 1000:.1f} |",
             f"| plain Jinja render of the same files | {plain_s * 1000:.1f} |",
             f"| **ratio** (goal <= {GOAL}) | **{ratio:.1f}** |",
-            MARKER_END,
-        ]
+        ],
     )
-    text = RESULTS.read_text()
-    before, rest = text.split(MARKER_START, 1)
-    RESULTS.write_text(before + table + rest.split(MARKER_END, 1)[1])
     print(table)
 
 

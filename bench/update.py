@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from copier import run_copy, run_update
+from results import write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -26,9 +27,6 @@ from support.template_repo import git, recorded_versions, release_history  # noq
 
 RUNS = 5
 GOAL = 2.0
-RESULTS = ROOT / "docs" / "benchmarks.md"
-MARKER_START = "<!-- update-benchmark:start -->"
-MARKER_END = "<!-- update-benchmark:end -->"
 
 
 def copy(template: Path, destination: Path, version: str) -> None:
@@ -70,9 +68,9 @@ def main() -> None:
             if git(project, "status", "--porcelain", "--untracked-files=no").count("UU"):
                 raise SystemExit("the benchmark update left conflicts")
     copy_s, update_s = statistics.median(copies), statistics.median(updates)
-    table = "\n".join(
+    table = write_result(
+        "update-benchmark",
         [
-            MARKER_START,
             f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}, median of {RUNS} runs, "
             f"update {older} -> {newer} vs copy of {newer}.",
@@ -82,12 +80,8 @@ def main() -> None:
             f"| `copier copy` | {copy_s:.2f} |",
             f"| `copier update` | {update_s:.2f} |",
             f"| **ratio** (goal <= {GOAL}) | **{update_s / copy_s:.2f}** |",
-            MARKER_END,
-        ]
+        ],
     )
-    text = RESULTS.read_text()
-    before, rest = text.split(MARKER_START, 1)
-    RESULTS.write_text(before + table + rest.split(MARKER_END, 1)[1])
     print(table)
 
 

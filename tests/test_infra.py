@@ -70,6 +70,7 @@ def test_layout_one_folder_per_concern(renders, name):
     modules = {p.name for p in (infra / "modules").iterdir()}
     expected = {
         "network",
+        "private_endpoint",
         "storage",
         "key_vault",
         "workspace",

@@ -19,23 +19,15 @@ resource "azurerm_key_vault" "this" {
   }
 }
 
-resource "azurerm_private_endpoint" "this" {
+module "private_endpoint" {
+  source              = "../private_endpoint"
   for_each            = local.private_endpoints
   name                = each.value.name
   resource_group_name = var.resource_group_name
   location            = var.location
   subnet_id           = each.value.subnet_id
+  resource_id         = azurerm_key_vault.this.id
+  subresource         = each.key
+  dns_zone_id         = each.value.dns_zone_id
   tags                = var.tags
-
-  private_service_connection {
-    name                           = each.value.name
-    private_connection_resource_id = azurerm_key_vault.this.id
-    subresource_names              = ["vault"]
-    is_manual_connection           = false
-  }
-
-  private_dns_zone_group {
-    name                 = "vault"
-    private_dns_zone_ids = [each.value.dns_zone_id]
-  }
 }

@@ -40,23 +40,15 @@ resource "azurerm_role_assignment" "connector_storage" {
   principal_type       = "ServicePrincipal"
 }
 
-resource "azurerm_private_endpoint" "this" {
+module "private_endpoint" {
+  source              = "../private_endpoint"
   for_each            = local.private_endpoints
   name                = each.value.name
   resource_group_name = var.resource_group_name
   location            = var.location
   subnet_id           = each.value.subnet_id
+  resource_id         = azurerm_databricks_workspace.this.id
+  subresource         = each.key
+  dns_zone_id         = each.value.dns_zone_id
   tags                = var.tags
-
-  private_service_connection {
-    name                           = each.value.name
-    private_connection_resource_id = azurerm_databricks_workspace.this.id
-    subresource_names              = [each.key]
-    is_manual_connection           = false
-  }
-
-  private_dns_zone_group {
-    name                 = each.key
-    private_dns_zone_ids = [each.value.dns_zone_id]
-  }
 }
