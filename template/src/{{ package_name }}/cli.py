@@ -44,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--contracts",
         type=Path,
-        default=Path("contracts"),
-        help="folder with *.odcs.yaml contracts (default: contracts)",
+        help="folder with *.odcs.yaml contracts (default: ./contracts, else the contracts "
+        "packaged in the installed wheel, as on Databricks)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -252,7 +252,11 @@ def _governance(contracts, args) -> int:
             statement
             for contract in contracts
             for statement in governance_statements(
-                contract, catalog, DOMAIN_GROUPS, *gold[contract.name]
+                contract,
+                catalog,
+                DOMAIN_GROUPS,
+                *gold[contract.name],
+                exists=None if local else spark.catalog.tableExists,
             )
         ]
         if local:
@@ -282,6 +286,7 @@ def _jdbc_connection(contract, runtime, spark, postgres):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.contracts = args.contracts or _default_contracts()
     if args.command == "add-dataset":
         from .add_dataset import add_dataset
 
@@ -307,3 +312,9 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def entry() -> None:
+    """Console entry point (`lakehouse`): Databricks' python_wheel_task calls it directly and
+    ignores return values, so the exit status must be raised."""
+    raise SystemExit(main())

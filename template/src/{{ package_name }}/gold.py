@@ -2,7 +2,8 @@
 
 A transform is a module ``gold_transforms/<dataset>.py`` with ``TABLE`` (gold table name),
 ``KEYS`` (its primary key) and ``build(silver) -> DataFrame``. The result is merged into gold
-on ``KEYS``, updating only rows whose values changed, so re-runs are idempotent.
+on ``KEYS``: changed rows update, rows whose key no longer comes out are deleted, unchanged
+rows are not touched, so re-runs are idempotent.
 """
 
 from __future__ import annotations
@@ -42,4 +43,6 @@ def build_gold(contract: Contract, storage: Storage) -> tuple[str, MergeCounts] 
     if transform is None:
         return None
     result = transform.module.build(storage.read("silver", contract.name))
-    return transform.table, storage.merge("gold", transform.table, result, transform.keys)
+    # Gold is rebuilt whole from silver: keys that no longer come out of it are deleted.
+    merged = storage.merge("gold", transform.table, result, transform.keys, delete_missing=True)
+    return transform.table, merged

@@ -14,6 +14,7 @@ the tests prove what each persona sees.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyspark.sql import DataFrame, SparkSession
@@ -159,8 +160,12 @@ def governance_statements(
     groups: Groups,
     gold_table: str | None = None,
     gold_columns: list[str] | None = None,
+    exists: Callable[[str], bool] | None = None,
 ) -> list[str]:
-    """Every statement that makes Unity Catalog follow one contract, in execution order."""
+    """Every statement that makes Unity Catalog follow one contract, in execution order.
+
+    ``exists`` (Databricks) leaves out the tables not created yet (a new dataset before its
+    first run); the next governance run covers them."""
     tables = protected_tables(contract, catalog, gold_table, gold_columns or [])
     functions = sorted({mask for table in tables for mask in table.masks.values()})
     statements = [mask_function_sql(catalog, *mask, groups) for mask in functions]
@@ -178,6 +183,8 @@ def governance_statements(
         "restricted" if pii else ("confidential" if contract.masked_columns else "internal")
     )
     for table in tables:
+        if exists is not None and not exists(table.name):
+            continue
         statements.append(
             f"ALTER TABLE {table.name} SET TAGS ('domain' = {_quote(contract.domain)}, "
             f"'classification' = {_quote(classification)});"

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from . import bronze, silver
@@ -47,6 +47,13 @@ class SilverProgress:
         temporary.replace(self.path)
 
 
+def _last_batch(storage: Storage, contract: Contract) -> int:
+    if not storage.exists("bronze", contract.name):
+        return -1
+    last = max_of(storage.read("bronze", contract.name), "_ingest_batch")
+    return -1 if last is None else last
+
+
 def ingest(
     spark: SparkSession,
     storage: Storage,
@@ -55,46 +62,40 @@ def ingest(
     report: DatasetReport,
     jdbc: JdbcConnection | None,
 ) -> None:
-    """Source -> bronze."""
-
-    def append(raw: DataFrame, batch: int) -> None:
-        rows = bronze.bronze_rows(raw, batch).persist()
-        try:
-            counts = rows.agg(
-                F.count("*").alias("rows"),
-                F.count("_rescued_data").alias("rescued"),
-                F.count("_corrupt_record").alias("corrupt"),
-            ).first()
-            written = storage.append(
-                "bronze", contract.name, rows, app_id=bronze.app_id(contract.name), version=batch
-            )
-        finally:
-            rows.unpersist()
-        report.bronze.rows_read += counts["rows"]
-        report.bronze.rows_written += written
-        if written:
-            report.bronze.rescued += counts["rescued"]
-            report.bronze.corrupt += counts["corrupt"]
-            report.bronze.batches += 1
-
+    """Source -> bronze; the report counts what this run added to the bronze table."""
+    before = _last_batch(storage, contract)
     kind = contract.source.type
-    if kind == "files":
-        ingest_files(spark, runtime, contract, append)
-    elif kind == "eventhub":
-        ingest_events(spark, runtime, contract, append)
+    if kind in ("files", "eventhub"):
+        stream, first = bronze.stream_identity(Path(runtime.checkpoints(contract.name)), before + 1)
+        app = bronze.app_id(contract.name, stream)
+        handler = bronze.batch_handler(storage.batch_writer("bronze", contract.name, app), first)
+        (ingest_files if kind == "files" else ingest_events)(spark, runtime, contract, handler)
     else:
         if jdbc is None:
             raise RuntimeError(f"{contract.name}: a JDBC source needs a connection")
-        watermark, last_batch = None, -1
-        if storage.exists("bronze", contract.name):
-            existing = storage.read("bronze", contract.name)
+        watermark = None
+        if before >= 0:
             column = contract.source.incremental_column
+            existing = storage.read("bronze", contract.name)
             watermark = max_of(
                 existing.select(typed(column, contract.column(column).type).alias(column)), column
             )
-            last_batch = max_of(existing, "_ingest_batch")
         raw = read_increment(spark, contract, jdbc, watermark)
-        append(raw, (last_batch if last_batch is not None else -1) + 1)
+        write = storage.batch_writer("bronze", contract.name, bronze.app_id(contract.name, "jdbc"))
+        bronze.batch_handler(write, before + 1)(raw, 0)
+    if not storage.exists("bronze", contract.name):
+        return
+    added = storage.read("bronze", contract.name, after=("_ingest_batch", before))
+    counts = added.agg(
+        F.count("*").alias("rows"),
+        F.count("_rescued_data").alias("rescued"),
+        F.count("_corrupt_record").alias("corrupt"),
+        F.countDistinct("_ingest_batch").alias("batches"),
+    ).first()
+    report.bronze.rows_read = report.bronze.rows_written = counts["rows"]
+    report.bronze.rescued = counts["rescued"]
+    report.bronze.corrupt = counts["corrupt"]
+    report.bronze.batches = counts["batches"]
 
 
 def refine(storage: Storage, runtime: Runtime, contract: Contract, report: DatasetReport) -> None:
@@ -103,14 +104,14 @@ def refine(storage: Storage, runtime: Runtime, contract: Contract, report: Datas
         return
     progress = SilverProgress(runtime, contract.name)
     done = progress.last_batch()
-    new = storage.read("bronze", contract.name, after=("_ingest_batch", done)).persist()
+    new = storage.cached(storage.read("bronze", contract.name, after=("_ingest_batch", done)))
     try:
         newest_batch = max_of(new, "_ingest_batch")
         if newest_batch is None:
             return
         outcome = silver.process(new, contract, storage)
     finally:
-        new.unpersist()
+        storage.release(new)
     s = report.silver
     s.rows_read += outcome.rows_read
     s.upserts += outcome.upserts

@@ -73,7 +73,7 @@ def rule_counts(checked: DataFrame, names: list[str]) -> dict[str, int]:
 def process(bronze: DataFrame, contract: Contract, storage: Storage) -> SilverOutcome:
     """Check, split, deduplicate and merge one set of new bronze records."""
     checked, names = check(bronze, contract)
-    checked = checked.persist()
+    checked = storage.cached(checked)
     try:
         outcome = SilverOutcome(rows_read=checked.count(), rules=rule_counts(checked, names))
         quarantine = quarantine_rows(checked, contract)
@@ -97,4 +97,4 @@ def process(bronze: DataFrame, contract: Contract, storage: Storage) -> SilverOu
         outcome.superseded_duplicates = ranked.where("_rank > 1").count()
         return outcome
     finally:
-        checked.unpersist()
+        storage.release(checked)

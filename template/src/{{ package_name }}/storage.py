@@ -9,6 +9,7 @@ tables are created once and then only appended to or merged into.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -49,7 +50,18 @@ class Storage(Protocol):
         *,
         newer: str | None = None,
         insert_only: bool = False,
-    ) -> MergeCounts: ...
+        delete_missing: bool = False,
+    ) -> MergeCounts:
+        """Upsert on ``keys``; ``delete_missing`` also deletes target rows absent from
+        ``rows`` (for tables rebuilt whole, like gold)."""
+
+    def batch_writer(self, layer: str, table: str, app_id: str) -> Callable[[DataFrame, int], None]:
+        """A foreachBatch function appending each micro-batch once (see ``append``)."""
+
+    def cached(self, rows: DataFrame) -> DataFrame:
+        """``rows`` kept in memory while reused (local); serverless has no caching APIs."""
+
+    def release(self, rows: DataFrame) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ def merge_sql(
     keys: list[str],
     newer: str | None,
     insert_only: bool,
+    delete_missing: bool = False,
 ) -> str:
     """The Databricks MERGE statement of ``DatabricksStorage.merge``."""
     on = merge_condition(keys, SPARK_SQL)
@@ -97,7 +110,26 @@ def merge_sql(
     if not insert_only:
         when = update_condition(columns, keys, newer, SPARK_SQL)
         statement += f" WHEN MATCHED AND {when} THEN UPDATE SET *"
-    return statement + " WHEN NOT MATCHED THEN INSERT *"
+    statement += " WHEN NOT MATCHED THEN INSERT *"
+    if delete_missing:
+        statement += " WHEN NOT MATCHED BY SOURCE THEN DELETE"
+    return statement
+
+
+def _append_once(table: str, app_id: str) -> Callable[[DataFrame, int], None]:
+    """A foreachBatch function that captures only names, so Spark Connect (serverless) can
+    ship it to the cluster; Delta skips a (txnAppId, txnVersion) it already committed."""
+
+    def write(rows: DataFrame, batch: int) -> None:
+        (
+            rows.write.format("delta")
+            .mode("append")
+            .option("txnAppId", app_id)
+            .option("txnVersion", batch)
+            .saveAsTable(table)
+        )
+
+    return write
 
 
 class DatabricksStorage:
@@ -131,7 +163,18 @@ class DatabricksStorage:
             )
         return count
 
-    def merge(self, layer, table, rows, keys, *, newer=None, insert_only=False) -> MergeCounts:
+    def batch_writer(self, layer, table, app_id):
+        return _append_once(self.runtime.table(layer, table), app_id)
+
+    def cached(self, rows: DataFrame) -> DataFrame:
+        return rows
+
+    def release(self, rows: DataFrame) -> None:
+        return None
+
+    def merge(
+        self, layer, table, rows, keys, *, newer=None, insert_only=False, delete_missing=False
+    ) -> MergeCounts:
         name = self.runtime.table(layer, table)
         self._create_if_missing(name, rows)
         source_rows = rows.count()
@@ -140,7 +183,7 @@ class DatabricksStorage:
         view = f"merge_source_{layer}_{table}"
         rows.createOrReplaceTempView(view)
         metrics = self.spark.sql(
-            merge_sql(name, view, rows.columns, keys, newer, insert_only)
+            merge_sql(name, view, rows.columns, keys, newer, insert_only, delete_missing)
         ).first()
         return MergeCounts(
             source_rows,
@@ -195,7 +238,21 @@ class LocalStorage:
             )
         return arrow.num_rows
 
-    def merge(self, layer, table, rows, keys, *, newer=None, insert_only=False) -> MergeCounts:
+    def batch_writer(self, layer, table, app_id):
+        def write(rows: DataFrame, batch: int) -> None:
+            self.append(layer, table, rows, app_id=app_id, version=batch)
+
+        return write
+
+    def cached(self, rows: DataFrame) -> DataFrame:
+        return rows.persist()
+
+    def release(self, rows: DataFrame) -> None:
+        rows.unpersist()
+
+    def merge(
+        self, layer, table, rows, keys, *, newer=None, insert_only=False, delete_missing=False
+    ) -> MergeCounts:
         from deltalake import DeltaTable, write_deltalake
 
         arrow = self._arrow(rows)
@@ -213,7 +270,10 @@ class LocalStorage:
         if not insert_only:
             condition = update_condition(rows.columns, keys, newer, DELTA_RS_SQL)
             merger = merger.when_matched_update_all(predicate=condition)
-        metrics = merger.when_not_matched_insert_all().execute()
+        merger = merger.when_not_matched_insert_all()
+        if delete_missing:
+            merger = merger.when_not_matched_by_source_delete()
+        metrics = merger.execute()
         return MergeCounts(
             arrow.num_rows, metrics["num_target_rows_inserted"], metrics["num_target_rows_updated"]
         )
