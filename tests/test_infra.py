@@ -366,3 +366,77 @@ def test_every_checkov_skip_is_justified(renders, name):
             skips.append(check)
             assert len(reason.split()) >= 8, f"{path}: {check} needs a real reason"
     assert skips, "the skip pattern must match the skips the template emits"
+
+
+# Windows azurerm accepts for scheduled query alerts (monitor_scheduled_query_rules_alert_v2).
+ALERT_WINDOWS = {
+    "PT1M",
+    "PT5M",
+    "PT10M",
+    "PT15M",
+    "PT30M",
+    "PT45M",
+    "PT1H",
+    "PT2H",
+    "PT3H",
+    "PT4H",
+    "PT5H",
+    "PT6H",
+    "P1D",
+    "P2D",
+}
+
+
+@needs_terraform
+@pytest.mark.parametrize(("hours", "window"), [(1, "PT1H"), (6, "PT6H"), (24, "P1D"), (48, "P2D")])
+def test_ingestion_lag_window_is_one_azure_accepts(renders, tmp_path, hours, window):
+    module = renders["default"] / "infra" / "modules" / "monitoring"
+    shutil.copy(module / "locals.tf", tmp_path)
+    shutil.copy(module / "variables.tf", tmp_path)
+    names = {
+        k: "x"
+        for k in (
+            "log_analytics_workspace",
+            "action_group",
+            "action_group_short_name",
+            "job_failure_alert",
+            "ingestion_lag_alert",
+        )
+    }
+    (tmp_path / "terraform.tfvars.json").write_text(
+        json.dumps(
+            {
+                "names": names,
+                "resource_group_name": "rg",
+                "location": "brazilsouth",
+                "alert_email": "a@b.co",
+                "diagnostic_targets": {},
+                "tags": {},
+                "ingestion_lag_hours": hours,
+            }
+        )
+    )
+    subprocess.run(
+        [TERRAFORM, "init", "-backend=false", "-input=false"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        env=terraform_env(),
+    )
+    result = subprocess.run(
+        [TERRAFORM, "console"],
+        input="local.ingestion_lag_window",
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=terraform_env(),
+    )
+    assert result.stdout.strip().strip('"') == window
+    assert window in ALERT_WINDOWS
+
+
+def test_unity_catalog_waits_for_the_workspace(renders):
+    main = parse(renders["default"] / "infra" / "environment" / "main.tf")
+    modules = {unquote(name): body for block in main["module"] for name, body in block.items()}
+    assert "module.workspace" in str(modules["unity_catalog"]["depends_on"])

@@ -4,5 +4,16 @@ provider "azurerm" {
   features {}
   storage_use_azuread             = true
   resource_provider_registrations = "none"
-  resource_providers_to_register  = ["Microsoft.ManagedIdentity", "Microsoft.Storage"]
+  # Every provider the environments use, registered once with the admin's subscription rights.
+  resource_providers_to_register = [
+    "Microsoft.Consumption",
+    "Microsoft.Databricks",
+    "Microsoft.EventHub",
+    "Microsoft.Insights",
+    "Microsoft.KeyVault",
+    "Microsoft.ManagedIdentity",
+    "Microsoft.Network",
+    "Microsoft.OperationalInsights",
+    "Microsoft.Storage",
+  ]
 }

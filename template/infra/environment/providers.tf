@@ -1,23 +1,20 @@
 # Subscription and tenant come from ARM_SUBSCRIPTION_ID / ARM_TENANT_ID (OIDC in CI, the
-# Azure CLI on a laptop); nothing secret is configured here.
+# Azure CLI on a laptop); nothing secret is configured here. Resource providers are
+# registered by ../bootstrap: registration needs subscription scope, which the resource-group
+# scoped apply identities do not have.
 provider "azurerm" {
   features {
     key_vault {
       purge_soft_delete_on_destroy = false
     }
+    # Storage is managed through Azure Resource Manager only: runners outside the storage
+    # firewall never need its data plane.
+    storage {
+      data_plane_available = false
+    }
   }
   storage_use_azuread             = true
   resource_provider_registrations = "none"
-  resource_providers_to_register = [
-    "Microsoft.Databricks",
-    "Microsoft.EventHub",
-    "Microsoft.KeyVault",
-    "Microsoft.Network",
-    "Microsoft.OperationalInsights",
-    "Microsoft.Storage",
-    "Microsoft.Consumption",
-    "Microsoft.Insights",
-  ]
 }
 
 # Workspace-level provider of the environment's own workspace, authenticated with the same

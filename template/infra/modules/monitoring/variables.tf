@@ -52,8 +52,8 @@ variable "ingestion_lag_hours" {
   type        = number
   default     = 24
   validation {
-    condition     = var.ingestion_lag_hours >= 1 && var.ingestion_lag_hours <= 48
-    error_message = "ingestion_lag_hours must be between 1 and 48."
+    condition     = contains([1, 2, 3, 4, 5, 6, 24, 48], var.ingestion_lag_hours)
+    error_message = "ingestion_lag_hours must be 1 to 6, 24 or 48 (the windows Azure log alerts accept)."
   }
 }
 
