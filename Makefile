@@ -24,6 +24,7 @@ system-deps:
 demo: $(BIN)/.installed system-deps
 	rm -rf $(DEMO)
 	$(BIN)/copier copy --trust --defaults --quiet --vcs-ref HEAD "$(CURDIR)" $(DEMO)
+	git -C $(DEMO) init --quiet  # its own repository, as users have (workflow linters need it)
 	$(MAKE) -C $(DEMO) lint test run
 
 test: $(BIN)/.installed system-deps
