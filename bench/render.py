@@ -12,6 +12,7 @@ from __future__ import annotations
 import filecmp
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -61,19 +62,37 @@ def jinja_environment(template: Path) -> jinja2.Environment:
     )
 
 
+# Copier's `{% yield item from items %}...{% endyield %}` in a path: one file per item.
+YIELD = re.compile(r"\{% yield (\w+) from (\w+) %\}(.*?)\{% endyield %\}")
+
+
+def expand_path(relative: str, context: dict) -> list[tuple[str, dict]]:
+    match = YIELD.search(relative)
+    if not match:
+        return [(relative, context)]
+    name, items, body = match.groups()
+    return [
+        (relative[: match.start()] + body + relative[match.end() :], {**context, name: item})
+        for item in context[items]
+    ]
+
+
 def plain_render(template: Path, context: dict, dst: Path) -> None:
     env = jinja_environment(template)
     source_root = template / "template"
     for source in sorted(source_root.rglob("*")):
         if not source.is_file():
             continue
-        relative = env.from_string(str(source.relative_to(source_root))).render(context)
-        target = dst / relative.removesuffix(".jinja")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.suffix == ".jinja":
-            target.write_text(env.from_string(source.read_text()).render(context))
-        else:
-            shutil.copyfile(source, target)
+        for raw_path, item_context in expand_path(str(source.relative_to(source_root)), context):
+            relative = env.from_string(raw_path).render(item_context)
+            if not all(relative.split("/")):
+                continue  # a conditional path segment rendered empty
+            target = dst / relative.removesuffix(".jinja")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.suffix == ".jinja":
+                target.write_text(env.from_string(source.read_text()).render(item_context))
+            else:
+                shutil.copyfile(source, target)
 
 
 def median_seconds(action, runs: int) -> float:
