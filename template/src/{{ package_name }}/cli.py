@@ -191,7 +191,7 @@ def _run(contracts, args) -> int:
                 def advance(layer: str, task=task, name=contract.name) -> None:
                     progress.update(task, description=f"{name}: {layer}")
 
-                jdbc = _jdbc_connection(contract, runtime, spark, postgres)
+                jdbc = _jdbc_connection(contract, runtime, postgres)
                 result = run_dataset(spark, storage, runtime, contract, layers, jdbc, advance)
                 progress.update(task, completed=len(layers), description=contract.name)
                 report.datasets.append(result)
@@ -271,17 +271,18 @@ def _governance(contracts, args) -> int:
     return 0
 
 
-def _jdbc_connection(contract, runtime, spark, postgres):
+def _jdbc_connection(contract, runtime, postgres):
     from .sources.jdbc import JdbcConnection, connection_from_secrets
 
     if contract.source.type != "jdbc":
         return None
     if runtime.is_local:
         return JdbcConnection(postgres.jdbc_url(), postgres.user, postgres.password)
-    from pyspark.dbutils import DBUtils
+    # The SDK's runtime dbutils also works in wheel tasks on serverless (Spark Connect).
+    from databricks.sdk.runtime import dbutils
 
     names = naming.environment_names(domain.DOMAIN, runtime.environment, domain.NAME_SUFFIX)
-    return connection_from_secrets(DBUtils(spark), names["secret_scope"])
+    return connection_from_secrets(dbutils, names["secret_scope"])
 
 
 def main(argv: list[str] | None = None) -> int:
