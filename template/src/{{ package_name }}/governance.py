@@ -102,6 +102,11 @@ def _quote(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def silver_masks(contract: Contract) -> dict[str, tuple[str, str]]:
+    """(strategy, type) of every masked column of the silver table."""
+    return {name: (s, contract.column(name).type) for name, s in contract.masked_columns.items()}
+
+
 @dataclass(frozen=True)
 class ProtectedTable:
     """A table and the strategy (and type) of each of its columns that must be masked."""
@@ -116,12 +121,12 @@ def protected_tables(
     contract: Contract, catalog: str, gold_table: str | None, gold_columns: list[str]
 ) -> list[ProtectedTable]:
     strategies = contract.masked_columns
-    silver_types = {c.name: c.type for c in contract.columns}
+    masks = silver_masks(contract)
     filter_column = contract.row_filter.column if contract.row_filter else None
     tables = [
         ProtectedTable(
             f"{catalog}.silver.{contract.name}",
-            {name: (strategies[name], silver_types[name]) for name in strategies},
+            masks,
             [c for c in contract.column_names if c not in strategies],
             filter_column,
         )
@@ -138,11 +143,7 @@ def protected_tables(
         )
     )
     if gold_table:
-        gold_masks = {
-            name: (strategies[name], silver_types[name])
-            for name in gold_columns
-            if name in strategies
-        }
+        gold_masks = {name: masks[name] for name in gold_columns if name in masks}
         tables.append(
             ProtectedTable(
                 f"{catalog}.gold.{gold_table}",
@@ -276,10 +277,6 @@ def gold_columns(spark: SparkSession, contract: Contract) -> tuple[str | None, l
     ).replace("`_ingest_batch` string", "`_ingest_batch` bigint")
     empty = spark.createDataFrame([], schema)
     return transform.table, transform.module.build(empty).columns
-
-
-def silver_masks(contract: Contract) -> dict[str, tuple[str, str]]:
-    return {name: (s, contract.column(name).type) for name, s in contract.masked_columns.items()}
 
 
 @dataclass(frozen=True)

@@ -151,16 +151,9 @@ class DatabricksStorage:
             rows.limit(0).write.format("delta").mode("append").saveAsTable(name)
 
     def append(self, layer, table, rows, *, app_id, version) -> int:
-        name = self.runtime.table(layer, table)
         count = rows.count()
         if count:
-            (
-                rows.write.format("delta")
-                .mode("append")
-                .option("txnAppId", app_id)
-                .option("txnVersion", version)
-                .saveAsTable(name)
-            )
+            _append_once(self.runtime.table(layer, table), app_id)(rows, version)
         return count
 
     def batch_writer(self, layer, table, app_id):
