@@ -12,6 +12,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extensions import dataset_rules  # noqa: E402  (the repository root is needed first)
+
 COPIER_YML = ROOT / "copier.yml"
 OUTPUT = ROOT / "docs" / "questionnaire.md"
 BANNER = re.compile(r"^# -{20,}\n# (?P<title>.+)\n# -{20,}$", re.M)
@@ -32,9 +36,59 @@ def sections(text: str) -> list[tuple[str, list[str]]]:
 def cell(value) -> str:
     if value is None:
         return ""
-    if not isinstance(value, str):
+    if isinstance(value, bool | int | float):
+        value = str(value).lower() if isinstance(value, bool) else str(value)
+    elif not isinstance(value, str):
         value = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
     return value.replace("|", "\\|").replace("\n", " ")
+
+
+def default_cell(value) -> str:
+    """Short defaults as written; long computed ones by what they are."""
+    if isinstance(value, str) and "{{" in value and len(value) > 80:
+        return "computed from earlier answers (see `copier.yml`)"
+    return f"`{cell(value)}`"
+
+
+def column_syntax() -> list[str]:
+    """The `columns` answer: its one-line form and every type, PII kind and strategy."""
+    kinds = ", ".join(f"`{k}` ({t})" for k, t in dataset_rules.PII_KIND_TYPES.items())
+    strategies = ", ".join(
+        f"`{s}` ({' or '.join(fits) if fits else 'any type'})"
+        for s, fits in dataset_rules.STRATEGY_TYPES.items()
+    )
+    defaults = ", ".join(f"`{k}` -> `{s}`" for k, s in dataset_rules.DEFAULT_STRATEGY.items())
+    return [
+        "## Columns",
+        "",
+        "One line per column, as a YAML list:",
+        "`- name <type> [required] [pii:<kind>] [-- description]`.",
+        "",
+        "```yaml",
+        "- order_id string required -- Order number",
+        "- ordered_at timestamp required",
+        "- email string pii:email",
+        "- total decimal(12,2) required",
+        "```",
+        "",
+        "A mapping `name: <type> [required] ...` and the recorded form, a list of",
+        "`{name, type, required, description, pii}` mappings, are accepted too (quote a line whose",
+        "description holds `: `).",
+        "",
+        f"- Types: {', '.join(f'`{t}`' for t in dataset_rules.SIMPLE_TYPES)}, "
+        "`decimal(p,s)` (1 <= p <= 38, s <= p).",
+        f"- PII kinds (and the type they need): {kinds}.",
+        f"- Masking strategies (and the types they fit): {strategies}.",
+        f"- Proposed mask per PII kind: {defaults}.",
+        "- `primary_key`: required columns, not PII, not `double`; proposed: the first",
+        "  required id-like column (`id`, `*_id`, `*_key`, `*_code`, `*_number`), else the",
+        "  first required one.",
+        "- `ordering_column`: the column that says which version of a record is newest:",
+        f"  a required {', '.join(dataset_rules.ORDERING_TYPES)} column outside the key and",
+        "  not PII; proposed: the first such timestamp, else date. Without one there is no",
+        "  default.",
+        "",
+    ]
 
 
 def rules_of(validator: str | None) -> str:
@@ -73,7 +127,7 @@ def render() -> str:
                 values = list(choices.values()) if isinstance(choices, dict) else choices
                 help_text += f"; choices: {', '.join(f'`{v}`' for v in values)}."
             lines.append(
-                f"| `{name}` | {kind} | `{cell(question.get('default'))}` | {cell(when)} "
+                f"| `{name}` | {kind} | {default_cell(question.get('default'))} | {cell(when)} "
                 f"| {cell(help_text)} | {rules_of(question.get('validator'))} |"
             )
         lines.append("")
@@ -83,7 +137,8 @@ def render() -> str:
     lines += ["## Computed values", "", "Never asked and never recorded.", "", "| Name | Value |"]
     lines.append("|---|---|")
     lines += [f"| `{name}` | `{cell(config[name]['default'])}` |" for name in computed]
-    return "\n".join(lines) + "\n"
+    lines += ["", *column_syntax()]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 if __name__ == "__main__":

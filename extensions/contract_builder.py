@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .dataset_rules import odcs_types
+from .dataset_rules import TEMPORAL_TYPES, normalize_columns, odcs_types
 
 ODCS_API_VERSION = "v3.1.0"
 
@@ -34,8 +34,8 @@ def _source(answers: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "type": kind,
             "eventHub": answers["dataset_name"],
-            "partitions": answers["eventhub_partitions"],
-            "retentionDays": answers["eventhub_retention_days"],
+            "partitions": int(answers["eventhub_partitions"]),
+            "retentionDays": int(answers["eventhub_retention_days"]),
         }
     return {
         "type": kind,
@@ -43,6 +43,11 @@ def _source(answers: Mapping[str, Any]) -> dict[str, Any]:
         "table": answers["jdbc_source_table"],
         "incrementalColumn": answers["jdbc_incremental_column"],
     }
+
+
+def _ordering(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The column that orders versions of a record: silver keeps the newest."""
+    return [{"property": "orderingColumn", "value": answers["ordering_column"]}]
 
 
 def _row_filter(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -157,7 +162,7 @@ def build_contract(
     """The ODCS document of one dataset. ``names_by_env`` maps environment -> naming core
     names (catalog, schemas, storage account, Event Hubs namespace, secret scope)."""
     dataset, pii_readers = answers["dataset_name"], answers["pii_readers_group"]
-    columns = answers["columns"]
+    columns, _ = normalize_columns(answers["columns"])
     document: dict[str, Any] = {
         "apiVersion": ODCS_API_VERSION,
         "kind": "DataContract",
@@ -196,6 +201,7 @@ def build_contract(
             },
         ],
         "customProperties": [{"property": "source", "value": _source(answers)}]
+        + _ordering(answers)
         + _row_filter(answers),
         "servers": _servers(answers, names_by_env),
         "schema": [
@@ -217,18 +223,19 @@ def build_contract(
             }
         ],
     }
-    timestamps = [c["name"] for c in columns if c["type"] == "timestamp"]
-    if timestamps:
-        document["slaProperties"] = [
-            {
-                "property": "freshness",
-                "value": 24,
-                "unit": "h",
-                "element": f"{dataset}.{timestamps[0]}",
-                "description": "The newest silver record is at most a day old",
-            }
-        ]
+    document["slaProperties"] = [_freshness(dataset, columns, answers["ordering_column"])]
     return document
+
+
+def _freshness(dataset: str, columns: list[dict], ordering: str) -> dict[str, Any]:
+    """A day, measured on the ordering column when it is a time, else on ingestion."""
+    sla: dict[str, Any] = {"property": "freshness", "value": 24, "unit": "h"}
+    if any(c["name"] == ordering and c["type"] in TEMPORAL_TYPES for c in columns):
+        sla["element"] = f"{dataset}.{ordering}"
+        sla["description"] = f"The newest silver record's {ordering} is at most a day old"
+    else:
+        sla["description"] = "The newest silver record arrived at most a day ago"
+    return sla
 
 
 def contract_yaml(document: Mapping[str, Any]) -> str:

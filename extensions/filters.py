@@ -1,7 +1,8 @@
 """Jinja extension that exposes the naming core and the answer rules to Copier.
 
 copier-template-extensions loads this file by path; the repository root is not on
-``sys.path``, so the sibling modules are loaded by file location too.
+``sys.path``, so the sibling modules are loaded by file location too. Loading it also makes
+the ``copier`` command print a rejected answer as its message alone, not a traceback.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -35,24 +37,79 @@ naming = importlib.import_module(f"{PACKAGE}.naming")
 answer_rules = importlib.import_module(f"{PACKAGE}.answer_rules")
 dataset_rules = importlib.import_module(f"{PACKAGE}.dataset_rules")
 contract_builder = importlib.import_module(f"{PACKAGE}.contract_builder")
+escaping = importlib.import_module(f"{PACKAGE}.escaping")
+gold_starter = importlib.import_module(f"{PACKAGE}.gold_starter")
+dataset_docs = importlib.import_module(f"{PACKAGE}.dataset_docs")
+
+# Copier raises a ValueError for a rejected answer and its command line prints the traceback.
+# The message already names the question, the item and the rule: print only that.
+ANSWER_ERRORS = ("Validation error for question", 'Question "', "Invalid choice for")
+REFERENCE = "The questions and their rules: docs/questionnaire.md in the template repository."
+
+
+def _answer_errors_as_messages(previous):
+    def excepthook(kind, error, traceback):
+        if isinstance(error, ValueError) and str(error).startswith(ANSWER_ERRORS):
+            sys.stderr.write(f"{error}\n{REFERENCE}\n")
+            return
+        previous(kind, error, traceback)
+
+    excepthook.lakehouse_answers = True
+    return excepthook
+
+
+if not getattr(sys.excepthook, "lakehouse_answers", False):
+    sys.excepthook = _answer_errors_as_messages(sys.excepthook)
+
+
+def _first_contract(answers: dict) -> dict:
+    """The first dataset's contract document from the recorded answers."""
+    domain, suffix = answers["domain_name"], answers["name_suffix"]
+    names = {env: naming.environment_names(domain, env, suffix) for env in answers["environments"]}
+    contract_id = naming.contract_id(domain, answers["dataset_name"])
+    return contract_builder.build_contract(answers, names, contract_id)
 
 
 def contract_yaml(answers: dict) -> str:
     """The first dataset's contract file from the recorded answers."""
-    domain, suffix = answers["domain_name"], answers["name_suffix"]
-    names = {env: naming.environment_names(domain, env, suffix) for env in answers["environments"]}
-    contract_id = naming.contract_id(domain, answers["dataset_name"])
-    document = contract_builder.build_contract(answers, names, contract_id)
-    return contract_builder.contract_yaml(document)
+    return contract_builder.contract_yaml(_first_contract(answers))
+
+
+def recorded_answers(answers: dict) -> dict:
+    """The answers as .copier-answers.yml records them: columns in the list-of-mappings form
+    (one-line columns and mappings would lose their order: the file sorts mapping keys)."""
+    if "columns" not in answers:
+        return answers
+    return {**answers, "columns": dataset_rules.normalize_columns(answers["columns"])[0]}
+
+
+def datasets_markdown(answers: dict) -> str:
+    """The README's datasets block for the first dataset (add-dataset rewrites it later)."""
+    return dataset_docs.datasets_markdown([_first_contract(answers)])
 
 
 def _validator(check):
     """Turn a check returning a list of problems into a Copier validator (empty = valid)."""
 
     def render(*args):
-        return "\n".join(check(*args))
+        return "\n".join(str(problem) for problem in check(*args))
 
     render.__name__ = check.__name__
+    return render
+
+
+def _proposal(propose):
+    """A default derived from earlier answers (a name, or JSON text for a list); '' when
+    nothing qualifies, so the default reads ``{{ x | propose_y or UNSET }}`` (no default:
+    Copier asks the question)."""
+
+    def render(*args):
+        value = propose(*args)
+        if not value:
+            return ""
+        return value if isinstance(value, str) else json.dumps(value)
+
+    render.__name__ = propose.__name__
     return render
 
 
@@ -63,8 +120,8 @@ def infra_settings(answers: dict) -> dict:
     if answers["source_type"] == "eventhub":
         source.update(
             eventhub=answers["dataset_name"],
-            partitions=answers["eventhub_partitions"],
-            retention_days=answers["eventhub_retention_days"],
+            partitions=int(answers["eventhub_partitions"]),
+            retention_days=int(answers["eventhub_retention_days"]),
         )
     return {
         "domain": domain,
@@ -80,8 +137,8 @@ def infra_settings(answers: dict) -> dict:
             "pii_readers": answers["pii_readers_group"],
         },
         "alert_email": answers["alert_email"],
-        "monthly_budget": answers["monthly_budget"],
-        "landing_retention_days": answers["landing_retention_days"],
+        "monthly_budget": int(answers["monthly_budget"]),
+        "landing_retention_days": int(answers["landing_retention_days"]),
         "source": source,
         "state": naming.state_names(domain, suffix),
         "environments": {
@@ -111,8 +168,8 @@ class LakehouseExtension(Extension):
                     lambda envs, domain, suffix: (
                         answer_rules.check_environments(envs)
                         or [
-                            f"environments: {problem} [rule: azure-name-limits]"
-                            for problem in naming.naming_problems(domain, envs, suffix)
+                            dataset_rules.Problem(("environments",), p, "azure-name-limits")
+                            for p in naming.naming_problems(domain, envs, suffix)
                         ]
                     )
                 ),
@@ -130,16 +187,29 @@ class LakehouseExtension(Extension):
                 "validate_dataset_name": _validator(dataset_rules.check_dataset_name),
                 "validate_columns": _validator(dataset_rules.check_columns),
                 "validate_primary_key": _validator(dataset_rules.check_primary_key),
+                "validate_ordering_column": _validator(dataset_rules.check_ordering_column),
                 "validate_masking_rules": _validator(dataset_rules.check_masking_rules),
                 "validate_row_filter_column": _validator(dataset_rules.check_row_filter_column),
                 "validate_row_filter_groups": _validator(
                     lambda groups, column: dataset_rules.check_row_filter_groups(column, groups)
                 ),
-                "validate_watermark_column": _validator(
-                    lambda value, question, columns: dataset_rules.check_watermark_column(
-                        question, value, columns
-                    )
+                "validate_watermark_column": _validator(dataset_rules.check_watermark_column),
+                # Defaults derived from earlier answers (valid by construction, or none).
+                "propose_primary_key": _proposal(dataset_rules.propose_primary_key),
+                "propose_ordering_column": _proposal(dataset_rules.propose_ordering_column),
+                "propose_watermark_column": _proposal(dataset_rules.propose_watermark_column),
+                "propose_masking_rules": lambda columns: json.dumps(
+                    dataset_rules.propose_masking_rules(columns)
                 ),
+                "propose_row_filter_column": dataset_rules.propose_row_filter_column,
+                "recorded_answers": recorded_answers,
+                # Free text into other languages.
+                "markdown_text": escaping.markdown_text,
+                "toml_string": escaping.toml_string,
+                "python_string": escaping.python_string,
+                # Files written from the answers by the same code add-dataset uses.
+                "gold_starter": gold_starter.starter_transform,
+                "datasets_markdown": datasets_markdown,
                 # Names: templates never build names themselves.
                 "name_suffix": naming.name_suffix,
                 "contract_id": naming.contract_id,

@@ -3,7 +3,8 @@
 validate      check every contract in contracts/
 generate      write synthetic source data for every contract (local run)
 run           run the medallion pipeline for every contract (or one dataset)
-add-dataset   answer a few questions and get a new contract
+add-dataset   answer a few questions and get a new contract, gold transform and README entry
+docs          rewrite the README's dataset list from the contracts
 """
 
 from __future__ import annotations
@@ -93,7 +94,23 @@ def _parser() -> argparse.ArgumentParser:
 
     add = commands.add_parser("add-dataset", help="write a new contract from a few questions")
     add.add_argument("--answers", type=Path, help="YAML answers instead of prompts")
+    _add_docs_options(add)
+    add.add_argument(
+        "--gold-dir",
+        type=Path,
+        help="where the starter gold transform is written (default: the package's "
+        "gold_transforms/)",
+    )
+
+    docs = commands.add_parser("docs", help="rewrite the README's dataset list from contracts/")
+    _add_docs_options(docs)
     return parser
+
+
+def _add_docs_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--readme", type=Path, default=Path("README.md"), help="README with the dataset list"
+    )
 
 
 def _add_synthetic_options(parser: argparse.ArgumentParser, with_rows: bool = True) -> None:
@@ -115,6 +132,8 @@ def _generate(contracts, root: Path, rows: int, args, postgres) -> None:
         REGION_LOCALES,
         SyntheticSpec,
         generate_records,
+        landed_before,
+        record_landing,
         write_envelopes,
         write_files,
     )
@@ -130,6 +149,13 @@ def _generate(contracts, root: Path, rows: int, args, postgres) -> None:
     runtime = Runtime("local", root=root)
     for contract in contracts:
         kind = contract.source.type
+        if landed_before(root, contract.name, spec):
+            console.print(
+                f"{contract.name}: these {rows} synthetic records (seed {spec.seed}, from record "
+                f"{spec.offset}) were landed before; nothing new is landed. Pass --seed or "
+                "--offset (make run SEED=... OFFSET=...) for new records."
+            )
+            continue
         records = generate_records(contract, spec, locale, typed_source=kind == "jdbc")
         if kind == "files":
             write_files(records, contract, runtime.landing(contract.name))
@@ -141,6 +167,7 @@ def _generate(contracts, root: Path, rows: int, args, postgres) -> None:
             columns = [(c.name, c.type) for c in contract.columns]
             postgres.create_table(contract.source.table, columns)
             postgres.insert_rows(contract.source.table, contract.column_names, records)
+        record_landing(root, contract.name, spec)
         console.print(f"generated {len(records)} {kind} records for {contract.name}")
 
 
@@ -289,9 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     args.contracts = args.contracts or _default_contracts()
     if args.command == "add-dataset":
-        from .add_dataset import add_dataset
+        from .add_dataset import GOLD_TRANSFORMS, add_dataset
 
-        return add_dataset(args.contracts, args.answers)
+        return add_dataset(
+            args.contracts, args.answers, args.readme, args.gold_dir or GOLD_TRANSFORMS
+        )
     try:
         contracts = load_contracts(args.contracts)
     except ContractError as error:
@@ -303,6 +332,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "governance":
         return _governance(contracts, args)
+    if args.command == "docs":
+        from .add_dataset import update_readme
+
+        if not update_readme(args.contracts, args.readme):
+            console.print(f"{args.readme} has no dataset list to update")
+            return 2
+        console.print(f"updated the dataset list in {args.readme} ({len(contracts)} datasets)")
+        return 0
     if args.command == "generate":
         with ExitStack() as stack:
             postgres = _local_postgres(contracts, args.root, stack)

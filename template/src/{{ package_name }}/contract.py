@@ -9,8 +9,7 @@ the rule, so a broken contract stops a run before anything is read or written.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +19,7 @@ import jsonschema
 import yaml
 
 from . import dataset_rules
+from .problems import Problem
 
 SOURCE_TYPES = ("files", "eventhub", "jdbc")
 FILE_FORMATS = ("csv", "json", "parquet")
@@ -87,6 +87,9 @@ class Contract:
     source: Source
     freshness_hours: float | None
     row_filter: RowFilter | None = None
+    # The column that says which version of a record is newest (late updates win): a required
+    # timestamp, date, int or bigint declared by the contract (customProperties.orderingColumn).
+    ordering_column: str = field(kw_only=True)
 
     @property
     def column_names(self) -> list[str]:
@@ -94,17 +97,6 @@ class Contract:
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
-
-    @property
-    def ordering_column(self) -> str | None:
-        """The column that says which version of a record is newest (late updates win)."""
-        if self.source.incremental_column:
-            return self.source.incremental_column
-        for wanted in ("timestamp", "date"):
-            for column in self.columns:
-                if column.type == wanted:
-                    return column.name
-        return None
 
     @property
     def masked_columns(self) -> dict[str, str]:
@@ -129,16 +121,45 @@ def _custom(properties: list[dict] | None) -> dict[str, Any]:
     return {item["property"]: item["value"] for item in properties or []}
 
 
-def _to_contract_field(problem: str, index_of: dict[str, int]) -> str:
-    """Translate a questionnaire-style location (columns[2].type) to the contract's."""
-    problem = re.sub(r"^columns\[(\d+)\]", r"schema[0].properties[\1]", problem)
-    problem = re.sub(r"^columns:", "schema[0].properties:", problem)
-    problem = re.sub(r"^primary_key(\[\d+\])?:", "schema[0].properties[].primaryKey:", problem)
-    match = re.match(r"^masking_rules\.(\w+):", problem)
-    if match and match[1] in index_of:
-        where = f"schema[0].properties[{index_of[match[1]]}].customProperties.maskingStrategy:"
-        problem = where + problem[match.end() :]
-    return re.sub(r"^masking_rules:", "schema[0].properties[].maskingStrategy:", problem)
+# Where each questionnaire answer lives in a contract document.
+_ANSWER_FIELDS = {
+    "dataset_name": "schema[0].name",
+    "ordering_column": "customProperties.orderingColumn",
+    "row_filter_column": "customProperties.rowFilter.column",
+    "row_filter_groups": "customProperties.rowFilter.allowedValues",
+    "jdbc_source_table": "customProperties.source.table",
+    "jdbc_incremental_column": "customProperties.source.incrementalColumn",
+}
+_COLUMN_FIELDS = {"type": "physicalType", "pii": "tags"}
+
+
+def _contract_problem(problem: Problem, names: list[str], keys: list[str]) -> str:
+    """A rule's problem with its location in the contract's own terms."""
+    head, rest = problem.path[0], problem.path[1:]
+
+    def prop(column) -> str:
+        index = (
+            column if isinstance(column, int) else (names.index(column) if column in names else "")
+        )
+        return f"schema[0].properties[{index}]"
+
+    if head == "columns" and rest:
+        where = prop(rest[0]) + "".join(f".{_COLUMN_FIELDS.get(p, p)}" for p in rest[1:])
+    elif head == "columns":
+        where = "schema[0].properties"
+    elif head == "primary_key" and rest and isinstance(rest[0], int) and rest[0] < len(keys):
+        where = prop(keys[rest[0]]) + ".primaryKey"
+    elif head == "primary_key":
+        where = "schema[0].properties[].primaryKey"
+    elif head == "masking_rules" and rest:
+        where = prop(rest[0]) + ".customProperties.maskingStrategy"
+    elif head == "masking_rules":
+        where = "schema[0].properties[].customProperties.maskingStrategy"
+    else:
+        where = _ANSWER_FIELDS.get(head, str(head)) + "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest
+        )
+    return f"{where}: {problem.detail} [rule: {problem.rule}]"
 
 
 def parse_contract(document: Any, path: Path | str) -> Contract:
@@ -152,14 +173,14 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         raise ContractError(path, ["schema: must hold exactly one table [rule: one-table]"])
     table = document["schema"][0]
     properties = table.get("properties") or []
-    problems = dataset_rules.check_dataset_name(table["name"])
-    problems = [p.replace("dataset_name:", "schema[0].name:", 1) for p in problems]
-
     answers = []
     masking: dict[str, str] = {}
     for prop in properties:
-        column = {"name": prop.get("name"), "type": str(prop.get("physicalType", "")).lower()}
-        column["required"] = bool(prop.get("required", False))
+        column = {
+            "name": prop.get("name"),
+            "type": dataset_rules.canonical_type(str(prop.get("physicalType", ""))),
+            "required": bool(prop.get("required", False)),
+        }
         pii_tags = [t.split(":", 1)[1] for t in prop.get("tags") or [] if t.startswith("pii:")]
         if pii_tags:
             column["pii"] = pii_tags[0]
@@ -172,26 +193,24 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         key=lambda p: p.get("primaryKeyPosition", 0),
     )
     primary_key = [p["name"] for p in keys]
-    index_of = {p.get("name"): i for i, p in enumerate(properties)}
-    problems += [
-        _to_contract_field(problem, index_of)
-        for problem in dataset_rules.check_columns(answers)
-        + (dataset_rules.check_primary_key(primary_key, answers) if answers else [])
-        + dataset_rules.check_masking_rules(masking, answers)
-    ]
     custom = _custom(document.get("customProperties"))
-    source = _parse_source(custom.get("source"), answers)
-    problems += source[1]
+    ordering = custom.get("orderingColumn")
     row_filter = custom.get("rowFilter")
+    if row_filter is not None and not isinstance(row_filter, dict):
+        row_filter = {}
+    found = dataset_rules.check_dataset_name(table["name"]) + dataset_rules.check_columns(answers)
+    if answers:
+        found += dataset_rules.check_primary_key(primary_key, answers)
+        found += dataset_rules.check_masking_rules(masking, answers, primary_key)
+        found += dataset_rules.check_ordering_column(ordering, answers, primary_key)
     if row_filter is not None:
-        if not isinstance(row_filter, dict):
-            row_filter = {}
-        filter_problems = dataset_rules.check_row_filter(
+        found += dataset_rules.check_row_filter(
             row_filter.get("column"), row_filter.get("allowedValues"), answers
         )
-        problems += [
-            "customProperties.rowFilter." + p.replace("row_filter_", "", 1) for p in filter_problems
-        ]
+    names = [p.get("name") for p in properties]
+    problems = [_contract_problem(problem, names, primary_key) for problem in found]
+    source = _parse_source(custom.get("source"), answers)
+    problems += source[1]
     if problems:
         raise ContractError(path, problems)
 
@@ -228,6 +247,7 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         )
         if row_filter
         else None,
+        ordering_column=ordering,
     )
 
 
@@ -282,10 +302,8 @@ def _parse_source(value: Any, columns: list[dict]) -> tuple[Source, list[str]]:
     if not value.get("table"):
         problems.append(f"{where}.table: missing [rule: jdbc-table]")
     problems += [
-        p.replace("incrementalColumn:", f"{where}.incrementalColumn:", 1)
-        for p in dataset_rules.check_watermark_column(
-            "incrementalColumn", value.get("incrementalColumn"), columns
-        )
+        f"{where}.incrementalColumn: {p.detail} [rule: {p.rule}]"
+        for p in dataset_rules.watermark_problems(value.get("incrementalColumn"), columns, ())
     ]
     return (
         Source(

@@ -55,8 +55,11 @@ def typed_rows(checked: DataFrame, contract: Contract) -> DataFrame:
 
 def ranked_per_key(rows: DataFrame, contract: Contract) -> DataFrame:
     """``_rank`` 1 is the newest record of its key; higher ranks are superseded duplicates."""
-    order = [F.col(contract.ordering_column).desc_nulls_last()] if contract.ordering_column else []
-    order += [F.col("_ingested_at").desc(), F.col("_record_id").desc()]
+    order = [
+        F.col(contract.ordering_column).desc_nulls_last(),
+        F.col("_ingested_at").desc(),
+        F.col("_record_id").desc(),
+    ]
     window = Window.partitionBy(*contract.primary_key).orderBy(*order)
     return rows.withColumn("_rank", F.row_number().over(window))
 

@@ -12,14 +12,15 @@ import csv
 import json
 import random
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from faker import Faker
 
 from .contract import Column, Contract
+from .dataset_rules import decimal_parts, type_family
 
 # Faker locale per Azure region, so names, documents and phones look like the region's.
 REGION_LOCALES = {
@@ -93,8 +94,15 @@ class RecordFactory:
         return f"C{index:07d}"
 
     def key_value(self, column: Column, index: int) -> str:
-        if column.type in ("int", "bigint"):
+        """A key value unique per record number, within what the type can hold."""
+        kind = type_family(column.type)
+        if kind in ("int", "bigint"):
             return str(index + 1)
+        if kind == "decimal":
+            precision, scale = decimal_parts(column.type)
+            return str((index + 1) % 10 ** (precision - scale)) if precision > scale else "0"
+        if kind == "boolean":
+            return "true" if index % 2 else "false"
         if column.type == "date":
             return (EPOCH.date() + timedelta(days=index)).isoformat()
         if column.type == "timestamp":
@@ -122,11 +130,22 @@ class RecordFactory:
             return fake.date_of_birth(minimum_age=18, maximum_age=90).isoformat()
         raise ValueError(f"unknown PII kind {kind!r}")
 
-    def value(self, column: Column, when: datetime) -> str:
-        """A plausible text value for a non-key column."""
+    def amount(self, column_type: str) -> str:
+        """A positive amount that fits the type: ``decimal(p,s)`` has p-s integer digits."""
+        if column_type == "double":
+            return f"{self.random.lognormvariate(4, 1):.2f}"
+        precision, scale = decimal_parts(column_type)
+        # At most 10^6 in whole units, and never more than the integer digits allow.
+        limit = min(10 ** (precision - scale), 10**6) * 10**scale
+        units = self.random.randrange(1, limit) if limit > 1 else 0
+        return format(Decimal(units).scaleb(-scale), "f")
+
+    def value(self, column: Column, when: datetime, index: int) -> str:
+        """A plausible text value for a non-key column (the ordering column grows with the
+        record number, so later records are newer)."""
         if column.pii:
             return self.pii_value(column.pii)
-        name, kind = column.name, column.type.split("(")[0]
+        name, kind = column.name, type_family(column.type)
         if kind == "timestamp":
             return when.isoformat()
         if kind == "date":
@@ -134,11 +153,11 @@ class RecordFactory:
         if kind == "boolean":
             return self.random.choice(["true", "false"])
         if kind in ("int", "bigint"):
+            if name == self.contract.ordering_column:
+                return str(index * 10 + 1)
             return str(self.random.randint(1, 500))
         if kind in ("double", "decimal"):
-            scale = int(column.type.split(",")[1].rstrip(")")) if kind == "decimal" else 2
-            amount = Decimal(self.random.lognormvariate(4, 1)).quantize(Decimal(10) ** -scale)
-            return str(amount)
+            return self.amount(column.type)
         if name == "customer_id":
             return self.random.choice(self.customers)
         if "currency" in name:
@@ -155,23 +174,22 @@ class RecordFactory:
             column.name: (
                 self.key_value(column, index)
                 if column.name in self.contract.primary_key
-                else self.value(column, when)
+                else self.value(column, when, index)
             )
             for column in self.contract.columns
         }
 
     def newer_version(self, record: dict[str, str | None]) -> dict[str, str | None]:
-        """The same key, a later event time and changed values: an update."""
+        """The same key, a later ordering value and changed amounts: an update."""
         update = dict(record)
         ordering = self.contract.ordering_column
         for column in self.contract.columns:
             if column.name in self.contract.primary_key:
                 continue
             if column.name == ordering:
-                previous = datetime.fromisoformat(str(record[column.name]))
-                update[column.name] = (previous + timedelta(hours=1)).isoformat()
-            elif column.type.startswith(("decimal", "double", "int", "bigint")):
-                update[column.name] = self.value(column, EPOCH)
+                update[column.name] = later(str(record[column.name]), column.type)
+            elif type_family(column.type) in ("decimal", "double"):
+                update[column.name] = self.amount(column.type)
         return update
 
     def broken(self, record: dict[str, str | None], typed_source: bool) -> dict[str, str | None]:
@@ -184,6 +202,35 @@ class RecordFactory:
         elif required:
             bad[self.random.choice(required).name] = None
         return bad
+
+
+LEDGER = "synthetic-loads.json"
+
+
+def _ledger(root: Path) -> list[dict]:
+    path = root / LEDGER
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+def landed_before(root: Path, dataset: str, spec: SyntheticSpec) -> bool:
+    """Whether these very records (dataset, rows, seed, offset, shares) were landed already:
+    landing them again would only add duplicates for silver to drop."""
+    return {"dataset": dataset, **asdict(spec)} in _ledger(root)
+
+
+def record_landing(root: Path, dataset: str, spec: SyntheticSpec) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    loads = [*_ledger(root), {"dataset": dataset, **asdict(spec)}]
+    (root / LEDGER).write_text(json.dumps(loads, indent=2) + "\n")
+
+
+def later(value: str, column_type: str) -> str:
+    """The next ordering value after ``value``: an hour, a day or 5 units later."""
+    if column_type == "timestamp":
+        return (datetime.fromisoformat(value) + timedelta(hours=1)).isoformat()
+    if column_type == "date":
+        return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+    return str(int(value) + 5)
 
 
 def generate_records(

@@ -1,0 +1,1 @@
+../../../extensions/dataset_docs.py

@@ -1,0 +1,1 @@
+../../../extensions/gold_starter.py
