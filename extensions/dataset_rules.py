@@ -204,35 +204,34 @@ def _parse_spec(spec: str, where: tuple) -> tuple[dict | None, list[Problem]]:
         elif lowered.startswith(("pii:", "pii=")):
             column["pii"] = lowered[4:]
         else:
-            detail = (
-                f"unknown word {shown(word)}; a column is "
-                "'<type> [required] [pii:<kind>] [-- description]'"
-            )
+            detail = f"unknown word {shown(word)} (after the type: required, pii:<kind>, -- text)"
             problems.append(Problem(where, detail, "column-spec"))
     return column, problems
 
 
-def normalize_columns(value: Any) -> tuple[list[dict], list[Problem]]:
-    """The list form of a columns answer, and the problems of its shape.
-
-    Items that cannot be read are left out of the list (their problems say why)."""
+def _located_columns(value: Any) -> tuple[list[tuple[dict, tuple]], list[Problem]]:
+    """Each readable column with where it was written (a column written on one line is named
+    by its name, an item of the list form by position), and the problems of the shape."""
+    located: list[tuple[dict, tuple]] = []
+    problems: list[Problem] = []
     if isinstance(value, list):
-        columns, problems = [], []
         for index, item in enumerate(value):
             if isinstance(item, dict):
-                columns.append({**item, "type": canonical_type(item.get("type"))})
+                located.append(
+                    ({**item, "type": canonical_type(item.get("type"))}, ("columns", index))
+                )
             elif isinstance(item, str) and item.strip():
                 name, _, spec = item.strip().partition(" ")
-                column, spec_problems = _parse_spec(spec, ("columns", index))
+                where = ("columns", name)
+                column, spec_problems = _parse_spec(spec, where)
                 problems += spec_problems
                 if column is not None:
-                    columns.append({"name": name, **column})
+                    located.append(({"name": name, **column}, where))
             else:
                 detail = f"{shown(item)} must be 'name <type> [required] ...' or a mapping"
                 problems.append(Problem(("columns", index), detail, "column-shape"))
-        return columns, problems
+        return located, problems
     if isinstance(value, dict):
-        columns, problems = [], []
         for name, spec in value.items():
             where = ("columns", name if isinstance(name, str) else shown(name))
             if isinstance(spec, str):
@@ -250,27 +249,27 @@ def normalize_columns(value: Any) -> tuple[list[dict], list[Problem]]:
                 detail = f"{shown(spec)} must be '<type> [required] [pii:<kind>]' or a mapping"
                 problems.append(Problem(where, detail, "column-spec"))
                 continue
-            columns.append({"name": name, **column})
-        return columns, problems
-    detail = "must be a non-empty list of columns, or a mapping 'name: <type> [required]'"
+            located.append(({"name": name, **column}, where))
+        return located, problems
+    detail = "must be a list of columns, one per line: - name <type> [required]"
     return [], [Problem(("columns",), detail, "non-empty")]
 
 
-def _column_where(value: Any, index: int, column: dict) -> tuple:
-    """Columns given as a mapping are named by key, a list by position."""
-    if isinstance(value, dict) and isinstance(column.get("name"), str):
-        return ("columns", column["name"])
-    return ("columns", index)
+def normalize_columns(value: Any) -> tuple[list[dict], list[Problem]]:
+    """The list form of a columns answer, and the problems of its shape.
+
+    Items that cannot be read are left out of the list (their problems say why)."""
+    located, problems = _located_columns(value)
+    return [column for column, _ in located], problems
 
 
 def check_columns(value: Any) -> list[Problem]:
     """A non-empty set of well-formed, uniquely named, typed columns."""
-    columns, problems = normalize_columns(value)
-    if not columns and not problems:
+    located, problems = _located_columns(value)
+    if not located and not problems:
         return [Problem(("columns",), "must hold at least one column", "non-empty")]
     seen: set[str] = set()
-    for index, column in enumerate(columns):
-        where = _column_where(value, index, column)
+    for column, where in located:
         unknown = sorted(str(key) for key in set(column) - set(COLUMN_KEYS))
         if unknown:
             detail = f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(COLUMN_KEYS)}"

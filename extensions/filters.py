@@ -14,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 
+import yaml
 from jinja2.ext import Extension
 
 # The repository root is not on sys.path when Copier loads this file, so extensions/ is
@@ -47,10 +48,24 @@ ANSWER_ERRORS = ("Validation error for question", 'Question "', "Invalid choice 
 REFERENCE = "The questions and their rules: docs/questionnaire.md in the template repository."
 
 
-def _answer_errors_as_messages(previous):
+def _question_help() -> dict[str, str]:
+    """Help text per question, read while the template is on disk (Copier deletes its clone
+    before an error reaches the interpreter's hook)."""
+    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "copier.yml").read_text())
+    return {name: q["help"] for name, q in config.items() if isinstance(q, dict) and "help" in q}
+
+
+def _answer_errors_as_messages(previous, help_texts: dict[str, str]):
     def excepthook(kind, error, traceback):
-        if isinstance(error, ValueError) and str(error).startswith(ANSWER_ERRORS):
-            sys.stderr.write(f"{error}\n{REFERENCE}\n")
+        message = str(error)
+        if isinstance(error, ValueError) and message.startswith(ANSWER_ERRORS):
+            name = message.split('"')[1] if message.startswith('Question "') else None
+            if name in help_texts:
+                message += (
+                    f": no default follows from the other answers. {name}: "
+                    f"{help_texts[name]}. Give it with --data {name}=... or in the --data-file."
+                )
+            sys.stderr.write(f"{message}\n{REFERENCE}\n")
             return
         previous(kind, error, traceback)
 
@@ -59,7 +74,7 @@ def _answer_errors_as_messages(previous):
 
 
 if not getattr(sys.excepthook, "lakehouse_answers", False):
-    sys.excepthook = _answer_errors_as_messages(sys.excepthook)
+    sys.excepthook = _answer_errors_as_messages(sys.excepthook, _question_help())
 
 
 def _first_contract(answers: dict) -> dict:

@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from support.template_repo import release_history, snapshot_working_tree
+
+# Generated answers (Hypothesis): `make test` runs a seeded, bounded sample; `make fuzz`
+# (HYPOTHESIS_PROFILE=fuzz) runs many fresh examples. Renders take a second or more, so no
+# per-example deadline; fixtures that render once per session are meant to be shared.
+_SLOW_EXAMPLES = [
+    HealthCheck.too_slow,
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.data_too_large,
+]
+settings.register_profile(
+    "ci", max_examples=12, derandomize=True, deadline=None, suppress_health_check=_SLOW_EXAMPLES
+)
+settings.register_profile(
+    "fuzz", max_examples=300, deadline=None, suppress_health_check=_SLOW_EXAMPLES
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -87,4 +87,25 @@ def test_files_with_jinja_markers_end_in_jinja():
 def test_answers_file_template_is_at_the_template_root():
     answers = TEMPLATE_DIR / "{{ _copier_conf.answers_file }}.jinja"
     assert answers.is_file()
-    assert "_copier_answers|to_nice_yaml" in answers.read_text().replace(" ", "")
+    assert "_copier_answers|recorded_answers|to_nice_yaml" in answers.read_text().replace(" ", "")
+
+
+def test_recorded_columns_keep_their_order(template_repo, tmp_path):
+    """The answers file sorts mapping keys; columns typed one per line are recorded as the
+    list form so their order survives every later update."""
+    from support.render import render
+
+    columns = ["zeta string required", "alpha timestamp required", "mid int"]
+    project = render(
+        template_repo,
+        tmp_path / "domain",
+        {
+            "dataset_name": "events",
+            "columns": columns,
+            "primary_key": ["zeta"],
+            "ordering_column": "alpha",
+        },
+    )
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())["columns"]
+    assert [c["name"] for c in recorded] == ["zeta", "alpha", "mid"]
+    assert recorded[0] == {"name": "zeta", "type": "string", "required": True}

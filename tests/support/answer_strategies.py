@@ -44,7 +44,7 @@ free_text = st.text(
     ),
     min_size=1,
     max_size=120,
-).filter(lambda t: t.strip() and t == t.strip())
+).filter(lambda t: t.strip() and t == t.strip() and t.isprintable())
 group_names = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,40}", fullmatch=True).filter(
     lambda g: g == g.strip()
 )
@@ -59,7 +59,7 @@ filter_values = st.text(
     ),
     min_size=1,
     max_size=20,
-).filter(lambda v: v == v.strip() and v.strip())
+).filter(lambda v: v == v.strip() and v.strip() and v.isprintable())
 
 
 @st.composite
@@ -84,18 +84,19 @@ def column_sets(draw) -> list[dict]:
         columns.insert(
             draw(st.integers(0, len(columns))), {"name": name, "type": key_type, "required": True}
         )
-    ordering = [
-        c
-        for c in columns
-        if c["type"] in rules.ORDERING_TYPES and c.get("required") and not c.get("pii")
-    ]
-    if len(ordering) < 2:
-        name = draw(identifiers.filter(lambda n: n not in taken))
-        ordering_type = draw(st.sampled_from(rules.ORDERING_TYPES))
-        columns.insert(
-            draw(st.integers(0, len(columns))),
-            {"name": name, "type": ordering_type, "required": True},
+    # Two ordering candidates, so one is left whatever goes into the key.
+    while (
+        sum(
+            c["type"] in rules.ORDERING_TYPES and c.get("required") and not c.get("pii")
+            for c in columns
         )
+        < 2
+    ):
+        name = draw(identifiers.filter(lambda n: n not in taken))
+        taken.add(name)
+        ordering_type = draw(st.sampled_from(rules.ORDERING_TYPES))
+        column = {"name": name, "type": ordering_type, "required": True}
+        columns.insert(draw(st.integers(0, len(columns))), column)
     return columns
 
 
@@ -224,7 +225,23 @@ def valid_answer_sets(draw) -> dict:
         **dataset,
     }
     answers.update(draw(source_answers(dataset["columns"], dataset["ordering_column"])))
+    assert not dataset_problems(answers), dataset_problems(answers)  # a strategy bug otherwise
     return answers
+
+
+def dataset_problems(answers: dict) -> list:
+    """The dataset rules' verdict on a generated answer set (it must be empty)."""
+    columns, key = answers["columns"], answers["primary_key"]
+    return (
+        rules.check_dataset_name(answers["dataset_name"])
+        + rules.check_columns(columns)
+        + rules.check_primary_key(key, columns)
+        + rules.check_ordering_column(answers["ordering_column"], columns, key)
+        + rules.check_masking_rules(answers["masking_rules"], columns, key)
+        + rules.check_row_filter(
+            answers["row_filter_column"], answers.get("row_filter_groups"), columns
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------
