@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 DEMO := build/demo
 
-.PHONY: demo test lint bench clean system-deps
+.PHONY: demo test fuzz lint docs docs-serve release bench clean system-deps
 
 # Dependency groups need pip >= 25.1; the pin keeps installs reproducible.
 $(BIN)/.installed: pyproject.toml
@@ -27,8 +27,28 @@ demo: $(BIN)/.installed system-deps
 	git -C $(DEMO) init --quiet  # its own repository, as users have (workflow linters need it)
 	$(MAKE) -C $(DEMO) lint test run
 
+# Verbose, so the long run shows which answer set (variant) it is on.
 test: $(BIN)/.installed system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest --verbose --durations=15
+
+# Generated valid and hostile answer sets, many fresh examples each (not seeded, minutes).
+FUZZ_EXAMPLES ?= 300
+fuzz: $(BIN)/.installed
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -m "not slow" \
+	  tests/test_generated_answers.py tests/test_hostile_answers.py tests/unit
+
+# The documentation site: build it strictly into build/site, or serve it with live reload.
+docs: $(BIN)/.installed
+	$(BIN)/python docs/generate_questionnaire.py
+	PYTHONPATH=tests $(BIN)/python -c "from support.tool_venvs import tool_venv; tool_venv('mkdocs')"
+	.tools/mkdocs/bin/mkdocs build --strict --site-dir build/site
+
+docs-serve: docs
+	.tools/mkdocs/bin/mkdocs serve
+
+# Cut a release: make release VERSION=x.y.z (changelog, pyproject, tag, versions.yml).
+release: $(BIN)/.installed
+	$(BIN)/python tools/release.py $(VERSION)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

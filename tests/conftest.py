@@ -21,7 +21,10 @@ settings.register_profile(
     "ci", max_examples=12, derandomize=True, deadline=None, suppress_health_check=_SLOW_EXAMPLES
 )
 settings.register_profile(
-    "fuzz", max_examples=300, deadline=None, suppress_health_check=_SLOW_EXAMPLES
+    "fuzz",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=_SLOW_EXAMPLES,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

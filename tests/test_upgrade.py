@@ -231,3 +231,49 @@ def test_changing_an_answer_adds_and_removes_conditional_parts(template_history,
     update(project, WORKING_TREE_VERSION, data={"source_type": "files"})
     assert not eventhub_module.exists()
     assert 'module "eventhub"' not in (project / "infra" / "environment" / "main.tf").read_text()
+
+
+def test_migration_gives_every_old_contract_its_ordering_column(template_history, tmp_path):
+    """0.3.0 makes the ordering column explicit; contracts are the user's, so the update adds
+    the property (the column the engine used before) and changes nothing else in the file."""
+    for release in RELEASES:
+        project = copy_at(template_history, tmp_path / release, release)
+        contract = next((project / "contracts").glob("*.odcs.yaml"))
+        before = contract.read_text()
+        assert "orderingColumn" not in before
+        update(project, WORKING_TREE_VERSION)
+        after = contract.read_text()
+        custom = {p["property"]: p["value"] for p in yaml.safe_load(after)["customProperties"]}
+        assert custom["orderingColumn"] == "event_ts"
+        added = [line for line in after.splitlines() if line not in before.splitlines()]
+        assert [line.strip() for line in added] == ["- property: orderingColumn", "value: event_ts"]
+
+
+def test_an_update_lists_the_files_left_with_conflicts(template_history, tmp_path, capfd):
+    project = copy_at(template_history, tmp_path / "domain", WORKING_TREE_VERSION)
+    makefile = project / "Makefile"
+    lines = makefile.read_text().splitlines(keepends=True)
+    lines[0] = "# Our team's interface notes.\n"
+    makefile.write_text("".join(lines))
+    git(project, "commit", "--quiet", "--all", "--message", "Edit a managed line")
+    capfd.readouterr()
+    update(project, NEXT_VERSION)
+    err = capfd.readouterr().err
+    assert "copier update left 1 file(s) with conflicts to resolve before committing:" in err
+    assert "  Makefile" in err
+
+
+def test_an_untagged_render_does_not_replay_old_migrations(template_history, tmp_path):
+    """A render from a template commit no tag reaches has version 0.0.0.postN at update time;
+    replaying the 0.2.0 migration would record "no row filter" for it, so versioned
+    migrations skip such renders."""
+    untagged = tmp_path / "untagged-template"
+    git(tmp_path, "clone", "--quiet", str(template_history), str(untagged))
+    for tag in git(untagged, "tag", "--list").split():
+        git(untagged, "tag", "--delete", tag)
+    oldest = recorded_versions()[0]["commit"]
+    project = copy_at(untagged, tmp_path / "domain", oldest)
+    assert "row_filter_column" not in answers_of(project)
+    git(untagged, "tag", WORKING_TREE_VERSION)
+    update(project, WORKING_TREE_VERSION)
+    assert answers_of(project)["row_filter_column"] == "merchant_country"
