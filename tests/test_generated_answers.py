@@ -106,7 +106,7 @@ def one_per_source(source):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("source", ["files", "eventhub", "jdbc"])
-def test_a_generated_set_per_source_passes_its_own_make_test_and_run(
+def test_a_generated_set_per_source_passes_its_own_make_lint_test_and_run(
     template_repo, tmp_path_factory, engine_venv, source
 ):
     @settings(max_examples=1, derandomize=True, database=None)
@@ -114,7 +114,7 @@ def test_a_generated_set_per_source_passes_its_own_make_test_and_run(
     def check(answers):
         project = render_generated(template_repo, tmp_path_factory, answers)
         git(project, "init", "--quiet")
-        tested = make(project, engine_venv, "test", "run", "ROWS=300")
+        tested = make(project, engine_venv, "lint", "test", "run", "ROWS=300")
         assert tested.returncode == 0, tested.stdout[-5000:] + tested.stderr[-3000:]
         report = json.loads((project / "build" / "run_report.json").read_text())
         assert report["succeeded"] and report["datasets"][0]["conservation"]["holds"]

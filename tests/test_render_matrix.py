@@ -266,3 +266,31 @@ def test_datacontract_lint_rejects_a_broken_contract(renders, datacontract, tmp_
     result = datacontract_lint(datacontract, broken)
     assert result.returncode != 0
     assert "integr" in result.stdout + result.stderr
+
+
+def readme_make_commands(project):
+    """(target, description) of every `make ...` row of the README's Commands table."""
+    readme = (project / "README.md").read_text()
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `make ([a-z-]+)[^`]*` \| (.*) \|$", table, flags=re.M)
+
+
+@pytest.mark.parametrize("name", ["default", "jdbc"])
+def test_every_readme_command_is_a_make_target(renders, name):
+    project = renders[name]
+    commands = readme_make_commands(project)
+    assert {"run", "test", "lint", "add-dataset", "docs", "governance"} <= {t for t, _ in commands}
+    for target, _ in commands:
+        dry = subprocess.run(["make", "-n", target], cwd=project, capture_output=True, text=True)
+        assert dry.returncode == 0, (target, dry.stderr)
+
+
+def test_the_readme_names_every_tool_make_lint_runs(renders):
+    """The README's `make lint` row and the Makefile's lint recipe name the same tools."""
+    project = renders["default"]
+    described = dict(readme_make_commands(project))["lint"]
+    recipe = (project / "Makefile").read_text().split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    tools = {"ruff", "yamllint", "check-jsonschema", "actionlint", "zizmor"}
+    ran = {tool for tool in tools if f"$(BIN)/{tool}" in recipe}
+    assert ran == tools
+    assert {tool for tool in tools if tool in described} == ran
