@@ -59,7 +59,7 @@ def render_generated(template_repo, tmp_path_factory, answers):
 def test_every_valid_answer_set_renders_files_that_parse(template_repo, tmp_path_factory, answers):
     project = render_generated(template_repo, tmp_path_factory, answers)
     try:
-        assert output_problems(project, SCHEMAS) == []
+        assert output_problems(project, SCHEMAS, answers) == []
         recorded = (project / ".copier-answers.yml").read_text()
         assert "ordering_column: " + answers["ordering_column"] in recorded
     finally:

@@ -37,7 +37,7 @@ def test_a_hostile_answer_is_refused_by_name_or_harmless(template_repo, tmp_path
         assert not destination.exists()
         return
     try:
-        assert output_problems(destination, SCHEMAS) == []
+        assert output_problems(destination, SCHEMAS, answers) == []
         recorded = yaml.safe_load((destination / ".copier-answers.yml").read_text())
         if question in recorded and isinstance(answers.get(question), str):
             assert str(recorded[question]) == answers[question]

@@ -54,8 +54,23 @@ PARSERS = {
 }
 
 
-def output_problems(project: Path, schemas: dict | None = None) -> list[str]:
-    """Every file that does not parse, keeps template syntax, or breaks a provider schema."""
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def output_problems(project: Path, schemas: dict | None = None, answers=None) -> list[str]:
+    """Every file that does not parse, keeps template syntax, or breaks a provider schema.
+
+    Template syntax an answer itself holds (a description with "{%", say) is the user's text,
+    not a leftover."""
+    given = _strings(answers)
+    allowed = {mark for mark in ("{{", "{%", "{#") if any(mark in text for text in given)}
     problems = []
     for path in sorted(p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts):
         name = str(path.relative_to(project))
@@ -64,7 +79,7 @@ def output_problems(project: Path, schemas: dict | None = None) -> list[str]:
         except UnicodeDecodeError:
             problems.append(f"{name}: not UTF-8 text")
             continue
-        if JINJA_LEFTOVER.search(text):
+        if set(JINJA_LEFTOVER.findall(text)) - allowed:
             problems.append(f"{name}: unrendered template syntax")
         parse = PARSERS.get(path.suffix)
         if parse is None:
