@@ -82,7 +82,12 @@ def test_every_valid_answer_set_passes_its_engine_and_sql_parses(
     sql = project / "governance.sql"
     try:
         result = subprocess.run(
-            [str(engine_venv / "bin" / "python"), "-c", ENGINE_CHECK.format(package=package), sql],
+            [
+                str(engine_venv / "bin" / "python"),
+                "-c",
+                ENGINE_CHECK.replace("{package}", package),
+                sql,
+            ],
             cwd=project,
             capture_output=True,
             text=True,
