@@ -1,6 +1,7 @@
 # ADLS Gen2 account for the domain's data: landing files and Unity Catalog managed storage.
 resource "azurerm_storage_account" "this" {
   # checkov:skip=CKV_AZURE_59:Unity Catalog's resource-instance rule and the serverless subnets are rules of the public endpoint's firewall, which denies everything else by default
+  # checkov:skip=CKV2_AZURE_33:Private endpoints exist in private environments only (module.private_endpoint); elsewhere the selected-networks firewall with its resource-instance rule and NCC subnets is the access path
   # checkov:skip=CKV_AZURE_35:The firewall denies by default except for job clusters in a workspace without VNet injection, whose Databricks-managed subnets cannot be allowed
   # checkov:skip=CKV2_AZURE_1:Platform-managed keys with infrastructure (double) encryption; customer-managed keys are an opt-in outside this module
   # checkov:skip=CKV_AZURE_33:Queue logging needs queue_properties, removed in azurerm 5; no queues are used and diagnostic settings send storage logs to Log Analytics
