@@ -12,7 +12,7 @@ import pytest
 
 from support.hcl import parse, resources, unquote
 from support.render import answer_set, answer_set_names, render
-from support.terraform_console import PIPELINE, PLAN, grants_for, terraform_env
+from support.terraform_console import PIPELINE, PLAN, console, grants_for, terraform_env
 from support.terraform_schema import check_tree, latest, load_schemas
 from support.tool_venvs import tool_bin
 
@@ -346,21 +346,5 @@ def test_ingestion_lag_window_is_one_azure_accepts(renders, tmp_path, hours, win
             }
         )
     )
-    subprocess.run(
-        [TERRAFORM, "init", "-backend=false", "-input=false"],
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-        env=terraform_env(),
-    )
-    result = subprocess.run(
-        [TERRAFORM, "console"],
-        input="local.ingestion_lag_window",
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-        text=True,
-        env=terraform_env(),
-    )
-    assert result.stdout.strip().strip('"') == window
+    assert console(tmp_path, "local.ingestion_lag_window").strip('"') == window
     assert window in ALERT_WINDOWS

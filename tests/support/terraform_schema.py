@@ -117,6 +117,19 @@ def admits(constraint: str, version: str) -> bool:
     return True
 
 
+def admitted_majors(constraint: str, highest: int = 10) -> set[int]:
+    """Major versions (below `highest`) with at least one release the constraint admits."""
+    return {
+        major
+        for major in range(highest)
+        if any(
+            admits(constraint, f"{major}.{minor}.{patch}")
+            for minor in range(1000)
+            for patch in (0, 99)
+        )
+    }
+
+
 def lower_bound(constraint: str) -> str | None:
     """The release a constraint starts from (">=", "~>" or "="), or None when it has none."""
     for part in constraint.split(","):

@@ -68,6 +68,10 @@ variable "workspace_front_end" {
     condition     = var.workspace_front_end == null || contains(["public", "private"], coalesce(var.workspace_front_end, "public"))
     error_message = "workspace_front_end must be public or private."
   }
+  validation {
+    condition     = var.workspace_front_end != "private" || var.private_networking
+    error_message = "workspace_front_end = \"private\" needs private_networking = true (the front end's private endpoint lives in the VNet)."
+  }
 }
 
 variable "front_end_allowed_ip_ranges" {

@@ -4,7 +4,7 @@
 # pipeline joins the PII readers group at account level; the applying identity may run jobs
 # as the pipeline; an optional IP access list guards a public front end.
 resource "databricks_permission_assignment" "groups" {
-  for_each    = var.groups
+  for_each    = tomap(var.groups)
   group_name  = each.value
   permissions = ["USER"]
 }

@@ -66,7 +66,7 @@ run "dev_engineers_build_in_bronze" {
     error_message = "Engineers build in dev bronze."
   }
   assert {
-    condition     = [for grant in databricks_grants.catalog.grant : grant.privileges if grant.principal == "00000000-0000-0000-0000-000000000002"] == [toset(["BROWSE"])]
+    condition     = length([for grant in databricks_grants.catalog.grant : grant if grant.principal == "00000000-0000-0000-0000-000000000002" && grant.privileges == toset(["BROWSE"])]) == 1
     error_message = "The plan identity may only browse the catalog."
   }
 }
