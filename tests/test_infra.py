@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support.hcl import parse, resources, unquote
+from support.hcl import parse, resources, unquote, wiring_problems
 from support.render import answer_set, answer_set_names, render
 from support.terraform_console import PIPELINE, PLAN, console, grants_for, terraform_env
 from support.terraform_schema import check_tree, latest, load_schemas
@@ -98,6 +98,27 @@ def test_conformance_check_catches_a_planted_argument(renders, schemas, tmp_path
     problems = check_tree(infra, schemas)
     assert problems == [
         "modules/storage/main.tf: azurerm_storage_account.this: unknown argument 'min_tls_versoin'"
+    ]
+
+
+@pytest.mark.parametrize("name", answer_set_names())
+def test_module_wiring_is_complete(renders, name):
+    """Offline stand-in for the first half of `terraform validate` (no provider needed)."""
+    assert wiring_problems(renders[name] / "infra") == []
+
+
+def test_wiring_check_catches_a_planted_mistake(renders, tmp_path):
+    infra = tmp_path / "infra"
+    shutil.copytree(renders["default"] / "infra", infra)
+    main = infra / "environment" / "main.tf"
+    region = "  region                      = data.azurerm_resource_group.this.location\n"
+    assert main.read_text().count(region) == 1
+    main.write_text(main.read_text().replace(region, ""))
+    outputs = infra / "environment" / "outputs.tf"
+    outputs.write_text(outputs.read_text().replace("module.workspace.url", "module.workspace.uri"))
+    assert sorted(wiring_problems(infra)) == [
+        "environment: module.unity_catalog: missing input region",
+        "environment: module.workspace.uri is not an output",
     ]
 
 
