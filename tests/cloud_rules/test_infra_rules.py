@@ -225,6 +225,7 @@ def test_b3_network_profile_is_coherent(renders, tmp_path, private_networking, c
                 "private_networking": private_networking,
                 "databricks_account_id": "00000000-0000-0000-0000-000000000000",
                 "plan_identity_client_id": "00000000-0000-0000-0000-000000000002",
+                "apply_identity_client_id": "00000000-0000-0000-0000-000000000003",
             }
         )
     )
@@ -278,13 +279,15 @@ def test_b5_persona_groups_are_assigned_not_looked_up_in_the_workspace(renders, 
     archive/workspace-level-scim; provider docs/resources/group_member.md). Groups are
     assigned with databricks_permission_assignment by `group_name` (provider
     docs/resources/permission_assignment.md, from v1.92.0), and the pipeline principal's
-    membership is managed at account level.
+    membership is managed at account level, with the group's account id taken from the
+    assignment (the resource's id is the principal id, access/resource_permission_assignment.go):
+    a group lookup through the account would need account-admin rights in pull-request plans.
     """
     tree = infra(renders[name])
-    for _, _, body in blocks(tree, "data", "databricks_group"):
-        assert "databricks.account" in str(body.get("provider", "")), body
-    for _, _, body in resources(tree, "databricks_group_member"):
-        assert "databricks.account" in str(body.get("provider", "")), body
+    assert not list(blocks(tree, "data", "databricks_group")), "no group lookup"
+    _, _, member = one(resources(tree, "databricks_group_member"))
+    assert "databricks.account" in member["provider"]
+    assert 'databricks_permission_assignment.groups["pii_readers"].id' in member["group_id"]
     _, _, assignment = one(
         (p, n, b)
         for p, n, b in resources(tree, "databricks_permission_assignment")
@@ -513,7 +516,9 @@ def test_apply_identity_may_run_jobs_as_the_pipeline_principal(renders, name):
     """Setting a job's run_as to a service principal needs roles/servicePrincipal.user on it;
     the manager role does not include it (Jobs API JobRunAs; databricks provider
     docs/resources/access_control_rule_set.md). The rule set is authoritative ("will OVERWRITE
-    any existing permissions"), so it keeps the manager role of the applying identity too.
+    any existing permissions"), so it keeps the apply identity's manager role too; the
+    principal is the apply identity by name (`servicePrincipals/<application id>`, provider
+    docs/resources/service_principal.md `acl_principal_id`), whoever runs Terraform.
     """
     tree = infra(renders[name])
     _, _, rule_set = one(resources(tree, "databricks_access_control_rule_set"))
@@ -523,6 +528,15 @@ def test_apply_identity_may_run_jobs_as_the_pipeline_principal(renders, name):
     ), rule_set["name"]
     roles = {unquote(rule["role"]) for rule in rule_set["grant_rules"]}
     assert roles == {"roles/servicePrincipal.user", "roles/servicePrincipal.manager"}
+    assert all(
+        rule["principals"] == ["${local.apply_principal}"] for rule in rule_set["grant_rules"]
+    )
+    access = tree / "modules" / "workspace_access"
+    principal = unquote(locals_of(access / "locals.tf")["apply_principal"])
+    assert principal == "servicePrincipals/${var.apply_application_id}"
+    for file in ("infra.yml", "destroy.yml"):
+        text = text_of(renders[name], ".github", "workflows", file)
+        assert "TF_VAR_apply_identity_client_id: ${{ vars.AZURE_APPLY_CLIENT_ID_" in text
 
 
 @pytest.mark.parametrize(

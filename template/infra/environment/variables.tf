@@ -60,6 +60,15 @@ variable "plan_identity_client_id" {
   }
 }
 
+variable "apply_identity_client_id" {
+  description = "Client id of the environment's apply identity (bootstrap output; CI passes AZURE_APPLY_CLIENT_ID_<ENV> as TF_VAR_apply_identity_client_id); it may deploy jobs that run as the pipeline."
+  type        = string
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.apply_identity_client_id))
+    error_message = "apply_identity_client_id must be a GUID (the repository variable AZURE_APPLY_CLIENT_ID_<ENV>)."
+  }
+}
+
 variable "workspace_front_end" {
   description = "Workspace UI/API: public (reachable from GitHub-hosted runners) or private (private endpoint; self-hosted runners in the VNet). Null: private with private_networking, else public."
   type        = string

@@ -4,4 +4,6 @@ locals {
     plan     = { application_id = var.plan.application_id, display_name = var.plan.display_name }
   }
   ip_access_list_label = "front-end"
+  # acl_principal_id form of a service principal (provider docs/resources/service_principal.md).
+  apply_principal = "servicePrincipals/${var.apply_application_id}"
 }

@@ -1,8 +1,8 @@
 # Who reaches the workspace, and from where. Account groups are assigned to the workspace
 # (a new workspace sees none, and its SCIM API cannot change account groups); the pipeline
 # and plan identities are account service principals assigned as workspace users; the
-# pipeline joins the PII readers group at account level; the applying identity may run jobs
-# as the pipeline; an optional IP access list guards a public front end.
+# pipeline joins the PII readers group at account level; the apply identity may run jobs as
+# the pipeline; an optional IP access list guards a public front end.
 resource "databricks_permission_assignment" "groups" {
   for_each    = tomap(var.groups)
   group_name  = each.value
@@ -24,32 +24,28 @@ resource "databricks_mws_permission_assignment" "service_principals" {
   permissions  = ["USER"]
 }
 
-# Masks show the pipeline clear values (MERGE keys, gold) through this membership.
-data "databricks_group" "pii_readers" {
-  provider     = databricks.account
-  display_name = var.groups.pii_readers
-}
-
+# Masks show the pipeline clear values (MERGE keys, gold) through this membership. The
+# assignment's id is the group's account-level id; no lookup (which would need account-admin
+# rights in pull-request plans) is involved.
 resource "databricks_group_member" "pipeline_reads_pii" {
   provider  = databricks.account
-  group_id  = data.databricks_group.pii_readers.id
+  group_id  = databricks_permission_assignment.groups["pii_readers"].id
   member_id = databricks_service_principal.this["pipeline"].id
 }
 
-# Setting a job's run_as to the pipeline needs roles/servicePrincipal.user on it. The rule
-# set is authoritative, so it also keeps the applying identity's manager role.
-data "databricks_current_user" "applier" {}
-
+# Setting a job's run_as to the pipeline needs roles/servicePrincipal.user on it; the apply
+# identity deploys the jobs. The rule set is authoritative, so it also keeps the apply
+# identity's manager role. Named explicitly, so whoever runs Terraform plans the same rules.
 resource "databricks_access_control_rule_set" "pipeline" {
   name = "accounts/${var.databricks_account_id}/servicePrincipals/${databricks_service_principal.this["pipeline"].application_id}/ruleSets/default"
 
   grant_rules {
-    principals = [data.databricks_current_user.applier.acl_principal_id]
+    principals = [local.apply_principal]
     role       = "roles/servicePrincipal.manager"
   }
 
   grant_rules {
-    principals = [data.databricks_current_user.applier.acl_principal_id]
+    principals = [local.apply_principal]
     role       = "roles/servicePrincipal.user"
   }
 }

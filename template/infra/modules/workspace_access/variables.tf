@@ -46,6 +46,15 @@ variable "plan" {
   }
 }
 
+variable "apply_application_id" {
+  description = "Application (client) id of the environment's apply identity, which deploys jobs that run as the pipeline."
+  type        = string
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.apply_application_id))
+    error_message = "apply_application_id must be a GUID."
+  }
+}
+
 variable "front_end_allowed_ip_ranges" {
   description = "Public IP ranges (CIDR) allowed to the workspace UI/API; empty leaves the IP access list off (GitHub-hosted runners have no fixed IPs)."
   type        = list(string)
