@@ -146,7 +146,9 @@ def infra_settings(answers: dict) -> dict:
             "cost_center": answers["cost_center"],
             "owner": answers["owner_email"],
         },
+        "compute": answers["compute"],
         "groups": {
+            "owners": answers["owners_group"],
             "engineers": answers["engineers_group"],
             "analysts": answers["analysts_group"],
             "pii_readers": answers["pii_readers_group"],

@@ -99,6 +99,10 @@ AZURE_RULES: dict[str, NameRule] = {
     "storage_container": NameRule(
         3, 63, r"[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]", "lowercase letters, digits, single hyphens"
     ),
+    # Databricks account API rule of a network connectivity configuration (NCC) name.
+    "network_connectivity_config": NameRule(
+        3, 30, r"[0-9A-Za-z_-]+", "letters, digits, hyphens, underscores"
+    ),
 }
 
 # Unity Catalog identifiers we emit: lowercase snake case, so they never need backticks.
@@ -191,6 +195,9 @@ def environment_names(domain: str, env: str, suffix: str) -> dict[str, str]:
             "github_plan_identity": ("user_assigned_identity", f"id-{domain}-{env}-gh-plan"),
             "github_apply_identity": ("user_assigned_identity", f"id-{domain}-{env}-gh-apply"),
             "landing_container": ("storage_container", "landing"),
+            # Each environment's Terraform state in its own container of the state account.
+            "state_container": ("storage_container", f"tfstate-{env}"),
+            "network_connectivity_config": ("network_connectivity_config", f"ncc-{domain}-{env}"),
             "catalog_container": ("storage_container", "catalog"),
             "storage_blob_private_endpoint": ("private_endpoint", f"pe-st{domain}{env}-blob"),
             "storage_dfs_private_endpoint": ("private_endpoint", f"pe-st{domain}{env}-dfs"),
@@ -214,6 +221,8 @@ def environment_names(domain: str, env: str, suffix: str) -> dict[str, str]:
         "landing_location": _checked_uc(f"{catalog}_landing"),
         "catalog_location": _checked_uc(f"{catalog}_root"),
         "secret_scope": f"{domain}-{env}",
+        # Folder of the landing container the landing volume is registered on (never its root).
+        "landing_volume_directory": "files",
     }
 
 

@@ -38,6 +38,8 @@ CASES = [
     ("cost-center-newline", {"cost_center": "CC-12\n"}, "cost_center", "cost-center-format"),
     ("name-suffix", {"name_suffix": "AB_1"}, "name_suffix", "suffix-format"),
     ("region", {"azure_region": "marsnorth"}, "azure_region", None),
+    ("prd-front-end", {"prd_front_end": "open"}, "prd_front_end", None),
+    ("owners-group", {"owners_group": "risk/owners"}, "owners_group", "group-format"),
     ("environments-empty", {"environments": []}, "environments", "non-empty"),
     ("environments-unknown", {"environments": ["dev", "qa"]}, "environments", None),
     ("dataset-identifier", {"dataset_name": "Card-Tx"}, "dataset_name", "identifier"),

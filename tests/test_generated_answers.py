@@ -22,10 +22,10 @@ from support.generated_venv import generated_repo_venv, make
 from support.outputs import output_problems
 from support.render import render
 from support.template_repo import git
-from support.terraform_schema import load_schemas
+from support.terraform_schema import latest, load_schemas
 from support.tool_venvs import tool_bin
 
-SCHEMAS = load_schemas()
+SCHEMAS = latest(load_schemas())
 
 # Runs in the rendered repository with its own engine: every contract loads, the governance
 # SQL of every environment is written, every bundle job of every target validates.

@@ -17,9 +17,9 @@ from hypothesis import given
 from support.answer_strategies import hostile_answers
 from support.outputs import output_problems
 from support.render import render
-from support.terraform_schema import load_schemas
+from support.terraform_schema import latest, load_schemas
 
-SCHEMAS = load_schemas()
+SCHEMAS = latest(load_schemas())
 
 
 @given(case=hostile_answers())

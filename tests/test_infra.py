@@ -8,11 +8,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import hcl2
 import pytest
 
+from support.hcl import parse, resources, unquote, wiring_problems
 from support.render import answer_set, answer_set_names, render
-from support.terraform_schema import check_tree, load_schemas
+from support.terraform_console import PIPELINE, PLAN, console, grants_for, terraform_env
+from support.terraform_schema import check_tree, latest, load_schemas
 from support.tool_venvs import tool_bin
 
 TERRAFORM = shutil.which("terraform")
@@ -34,30 +35,8 @@ def renders(template_repo, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def schemas():
-    return load_schemas()
-
-
-def terraform_env():
-    return {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "CHECKPOINT_DISABLE": "1"}
-
-
-def parse(path: Path) -> dict:
-    with path.open() as handle:
-        return hcl2.load(handle)
-
-
-def unquote(value):
-    return value.strip('"') if isinstance(value, str) else value
-
-
-def resources(infra: Path, resource_type: str):
-    """(file, name, body) of every resource of one type in the rendered infra."""
-    for path in sorted(infra.rglob("*.tf")):
-        for block in parse(path).get("resource", []):
-            for kind, named in block.items():
-                if unquote(kind) == resource_type:
-                    for name, body in named.items():
-                        yield path, unquote(name), body
+    """The newest recorded release of each provider (every admitted major: cloud rule B1)."""
+    return latest(load_schemas())
 
 
 def settings(project: Path) -> dict:
@@ -72,8 +51,9 @@ def test_layout_one_folder_per_concern(renders, name):
         "network",
         "private_endpoint",
         "storage",
-        "key_vault",
         "workspace",
+        "serverless_network",
+        "workspace_access",
         "monitoring",
         "cost",
         "unity_catalog",
@@ -82,7 +62,9 @@ def test_layout_one_folder_per_concern(renders, name):
         expected.add("eventhub")
     assert modules == expected
     for module in modules:
-        assert {p.name for p in (infra / "modules" / module).iterdir()} == MODULE_FILES
+        files = {p.name for p in (infra / "modules" / module).iterdir()}
+        # `terraform test` files of the grants and network rules sit in tests/ (ci.yml runs them).
+        assert files - {"tests"} == MODULE_FILES, module
     environments = settings(renders[name])["environments"]
     assert {p.name for p in (infra / "environments").iterdir()} == {
         f"{env}.{suffix}" for env in environments for suffix in ("tfvars", "backend.hcl")
@@ -120,6 +102,27 @@ def test_conformance_check_catches_a_planted_argument(renders, schemas, tmp_path
 
 
 @pytest.mark.parametrize("name", answer_set_names())
+def test_module_wiring_is_complete(renders, name):
+    """Offline stand-in for the first half of `terraform validate` (no provider needed)."""
+    assert wiring_problems(renders[name] / "infra") == []
+
+
+def test_wiring_check_catches_a_planted_mistake(renders, tmp_path):
+    infra = tmp_path / "infra"
+    shutil.copytree(renders["default"] / "infra", infra)
+    main = infra / "environment" / "main.tf"
+    region = "  region                      = data.azurerm_resource_group.this.location\n"
+    assert main.read_text().count(region) == 1
+    main.write_text(main.read_text().replace(region, ""))
+    outputs = infra / "environment" / "outputs.tf"
+    outputs.write_text(outputs.read_text().replace("module.workspace.url", "module.workspace.uri"))
+    assert sorted(wiring_problems(infra)) == [
+        "environment: module.unity_catalog: missing input region",
+        "environment: module.workspace.uri is not an output",
+    ]
+
+
+@pytest.mark.parametrize("name", answer_set_names())
 def test_every_variable_is_typed_described_and_every_output_described(renders, name):
     for path in (renders[name] / "infra").rglob("variables.tf"):
         for block in parse(path).get("variable", []):
@@ -146,9 +149,6 @@ def test_security_settings_checkov_does_not_cover(renders, name):
     for _, _, body in resources(infra, "azurerm_eventhub_namespace"):
         assert body["local_authentication_enabled"] is False
         assert unquote(body["minimum_tls_version"]) == "1.2"
-    (vault,) = resources(infra, "azurerm_key_vault")
-    assert vault[2]["rbac_authorization_enabled"] is True
-    assert vault[2]["purge_protection_enabled"] is True
     assert not list(resources(infra, "databricks_metastore")), "never create a metastore"
     prd = infra / "environments" / "prd.tfvars"
     if prd.exists():
@@ -169,10 +169,15 @@ def test_every_taggable_azure_resource_is_tagged(renders, schemas, name):
 
 @pytest.mark.parametrize("name", answer_set_names())
 def test_names_come_from_the_naming_core(renders, name):
-    """No Azure or Unity Catalog name is built in HCL: every name argument is a reference."""
+    """No Azure or Unity Catalog name is built in HCL: every name argument is a reference.
+
+    An access control rule set's `name` is an API path of two runtime ids (account and
+    service principal), not a name the naming core could know."""
     for path in sorted((renders[name] / "infra").rglob("*.tf")):
         for block in parse(path).get("resource", []):
             for kind, named in block.items():
+                if unquote(kind) == "databricks_access_control_rule_set":
+                    continue
                 for resource, body in named.items():
                     value = body.get("name")
                     if isinstance(value, str) and value.startswith('"'):
@@ -189,67 +194,12 @@ def test_names_fit_for_the_longest_domain_in_every_environment(renders):
     assert len(names["state"]["storage_account"]) <= 24
 
 
-def grants_for(environment: str, tmp_path: Path, renders) -> dict:
-    """Evaluate the unity_catalog module's grant locals with `terraform console` (no providers
-    needed: only its locals and variables are copied)."""
-    module = renders["default"] / "infra" / "modules" / "unity_catalog"
-    work = tmp_path / environment
-    work.mkdir()
-    shutil.copy(module / "locals.tf", work)
-    shutil.copy(module / "variables.tf", work)
-    (work / "terraform.tfvars.json").write_text(
-        json.dumps(
-            {
-                "environment": environment,
-                "names": {
-                    "catalog": "c",
-                    "schemas": {s: s for s in ("bronze", "silver", "gold", "governance")},
-                    "volumes": {"landing": "landing", "checkpoints": "checkpoints"},
-                    "storage_credential": "x",
-                    "landing_location": "x",
-                    "catalog_location": "x",
-                    "pipeline_service_principal": "x",
-                    "eventhub_service_credential": "x",
-                    "secret_scope": "x",
-                },
-                "workspace_id": "1",
-                "access_connector_id": "x",
-                "landing_url": "abfss://l@a.dfs.core.windows.net/",
-                "catalog_url": "abfss://c@a.dfs.core.windows.net/",
-                "groups": {"engineers": "engineers", "analysts": "analysts", "pii_readers": "pii"},
-                "pipeline_application_id": "00000000-0000-0000-0000-000000000001",
-            }
-        )
-    )
-    expression = (
-        "jsonencode({catalog = local.catalog_grants, schema = local.schema_grants, "
-        "volume = local.volume_grants})"
-    )
-    subprocess.run(
-        [TERRAFORM, "init", "-backend=false", "-input=false"],
-        cwd=work,
-        check=True,
-        capture_output=True,
-        env=terraform_env(),
-    )
-    result = subprocess.run(
-        [TERRAFORM, "console"],
-        input=expression,
-        cwd=work,
-        check=True,
-        capture_output=True,
-        text=True,
-        env=terraform_env(),
-    )
-    return json.loads(json.loads(result.stdout))
-
-
 @needs_terraform
 @pytest.mark.parametrize("environment", ["dev", "prd"])
 def test_grants_follow_the_persona_by_layer_table(renders, tmp_path, environment):
-    grants = grants_for(environment, tmp_path, renders)
+    grants = grants_for(environment, tmp_path / environment, renders)
     people = {"engineers", "analysts", "pii"}
-    pipeline = "00000000-0000-0000-0000-000000000001"
+    pipeline = PIPELINE
     for securable in ("catalog", "schema", "volume"):
         for target, principals in (
             grants[securable].items()
@@ -285,9 +235,10 @@ def documented_grants(readme: str, heading: str) -> dict:
 @needs_terraform
 @pytest.mark.parametrize(("environment", "heading"), [("dev", "dev and stg:"), ("prd", "prd:")])
 def test_documented_grants_match_the_terraform(renders, tmp_path, environment, heading):
-    grants = grants_for(environment, tmp_path, renders)
+    grants = grants_for(environment, tmp_path / environment, renders)
     personas = {
-        "00000000-0000-0000-0000-000000000001": "pipeline",
+        PIPELINE: "pipeline",
+        PLAN: "plan",
         "engineers": "engineers",
         "analysts": "analysts",
         "pii": "pii readers",
@@ -416,27 +367,5 @@ def test_ingestion_lag_window_is_one_azure_accepts(renders, tmp_path, hours, win
             }
         )
     )
-    subprocess.run(
-        [TERRAFORM, "init", "-backend=false", "-input=false"],
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-        env=terraform_env(),
-    )
-    result = subprocess.run(
-        [TERRAFORM, "console"],
-        input="local.ingestion_lag_window",
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-        text=True,
-        env=terraform_env(),
-    )
-    assert result.stdout.strip().strip('"') == window
+    assert console(tmp_path, "local.ingestion_lag_window").strip('"') == window
     assert window in ALERT_WINDOWS
-
-
-def test_unity_catalog_waits_for_the_workspace(renders):
-    main = parse(renders["default"] / "infra" / "environment" / "main.tf")
-    modules = {unquote(name): body for block in main["module"] for name, body in block.items()}
-    assert "module.workspace" in str(modules["unity_catalog"]["depends_on"])

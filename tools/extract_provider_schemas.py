@@ -10,6 +10,10 @@ arguments and nested blocks exist and which are required; tests/support/terrafor
 checks rendered `.tf` files against that file offline. Run
 `python tools/extract_provider_schemas.py` after changing a pin below; the output is
 deterministic, so an unchanged pin gives no diff.
+
+A version constraint admits every release in its range, so the file keeps one schema per
+major version a constraint of the template may admit: the newest azurerm 4.x and 5.x, for
+instance. The fixture maps provider -> version -> schema.
 """
 
 from __future__ import annotations
@@ -24,12 +28,15 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-# Each wheel wraps one provider release: azurerm 4.81.0, databricks 1.138.0, azuread 3.10.0.
-WHEELS = {
-    "cdktn-provider-azurerm": "17.0.0",
-    "cdktn-provider-databricks": "18.11.0",
-    "cdktn-provider-azuread": "17.1.0",
-}
+# Each wheel wraps one provider release, the newest of its major on PyPI: azurerm 4.81.0 and
+# 5.10.0, databricks 1.138.0, azuread 3.10.0, time 0.14.2.
+WHEELS = [
+    ("cdktn-provider-azurerm", "17.0.0"),
+    ("cdktn-provider-azurerm", "18.9.0"),
+    ("cdktn-provider-databricks", "18.11.0"),
+    ("cdktn-provider-azuread", "17.1.0"),
+    ("cdktn-provider-time", "14.0.2"),
+]
 OUTPUT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "provider_schemas.json"
 
 LINK = re.compile(
@@ -121,9 +128,9 @@ def read_assembly(wheel: Path) -> dict:
 
 
 def main() -> None:
-    schemas = {}
+    schemas: dict[str, dict[str, dict]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for package, version in WHEELS.items():
+        for package, version in WHEELS:
             subprocess.run(
                 [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
                 + ["--dest", tmp, f"{package}=={version}"],
@@ -131,9 +138,10 @@ def main() -> None:
             )
             (wheel,) = Path(tmp).glob(f"{package.replace('-', '_')}-{version}-*.whl")
             name, schema = provider_schema(read_assembly(wheel))
-            schemas[name] = schema
+            provider_version = schema.pop("version")
+            schemas.setdefault(name, {})[provider_version] = schema
             print(
-                f"{package} {version}: {name} {schema['version']}, "
+                f"{package} {version}: {name} {provider_version}, "
                 f"{len(schema['resources'])} resources, "
                 f"{len(schema['data_sources'])} data sources"
             )

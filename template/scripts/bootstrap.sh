@@ -39,8 +39,30 @@ PLAN
 [ "${DRY_RUN:-0}" = "1" ] && exit 0
 
 export ARM_SUBSCRIPTION_ID="${subscription}" ARM_TENANT_ID="${tenant}"
-terraform -chdir=infra/bootstrap init -input=false
-terraform -chdir=infra/bootstrap apply -input=false -auto-approve -var "github_repository=${repository}"
+# Provider lock files for the platforms CI and laptops use (commit them: CI runs
+# `terraform init -lockfile=readonly`).
+for root in infra/bootstrap infra/environment; do
+  terraform -chdir="${root}" providers lock -platform=linux_amd64 -platform=linux_arm64 -platform=darwin_arm64 -platform=darwin_amd64 -platform=windows_amd64
+done
+# The bootstrap state lives in the state account once it exists; the first run applies with
+# local state (a backend override), then migrates it there, so other machines read it.
+state_account="$(python3 -c 'import json; print(json.load(open("infra/domain.json"))["state"]["storage_account"])')"
+if az storage account show --name "${state_account}" --query id -o tsv >/dev/null 2>&1; then
+  terraform -chdir=infra/bootstrap init -input=false -reconfigure -backend-config=backend.hcl
+  terraform -chdir=infra/bootstrap apply -input=false -auto-approve -var "github_repository=${repository}"
+else
+  printf 'terraform {\n  backend "local" {}\n}\n' >infra/bootstrap/backend_override.tf
+  terraform -chdir=infra/bootstrap init -input=false -reconfigure
+  terraform -chdir=infra/bootstrap apply -input=false -auto-approve -var "github_repository=${repository}"
+  rm infra/bootstrap/backend_override.tf
+  # The admin's data role on the state container can take minutes to propagate.
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    terraform -chdir=infra/bootstrap init -input=false -migrate-state -force-copy -backend-config=backend.hcl && break
+    [ "${attempt}" = 10 ] && fail "could not move the bootstrap state into ${state_account}: rerun make bootstrap"
+    sleep 30
+  done
+  rm -f infra/bootstrap/terraform.tfstate infra/bootstrap/terraform.tfstate.backup
+fi
 
 variables="$(terraform -chdir=infra/bootstrap output -json github_identities | python3 -c '
 import json, sys

@@ -19,6 +19,7 @@ STUBS = {
 case "$*" in
   "account show --query id -o tsv") [ -z "${AZ_LOGGED_OUT:-}" ] || exit 1; echo sub-123 ;;
   "account show --query tenantId -o tsv") echo tenant-456 ;;
+  "storage account show"*) [ -z "${STATE_ACCOUNT_MISSING:-}" ] || exit 3 ;;
 esac
 """,
     "terraform": f"""
@@ -61,7 +62,10 @@ def test_prints_its_plan_then_applies_and_sets_github_variables(tmp_path):
     result, calls = run_bootstrap(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Bootstrap plan" in result.stdout and "acme/risk-domain" in result.stdout
-    assert "terraform -chdir=infra/bootstrap init -input=false" in calls
+    assert (
+        "terraform -chdir=infra/bootstrap init -input=false -reconfigure "
+        "-backend-config=backend.hcl"
+    ) in calls
     assert (
         "terraform -chdir=infra/bootstrap apply -input=false -auto-approve "
         "-var github_repository=acme/risk-domain"
@@ -74,6 +78,26 @@ def test_prints_its_plan_then_applies_and_sets_github_variables(tmp_path):
             assert f"gh variable set {name} --body {value} --repo acme/risk-domain" in calls
     assert "gh variable set AZURE_TENANT_ID --body tenant-456 --repo acme/risk-domain" in calls
     assert "gh variable set AZURE_SUBSCRIPTION_ID --body sub-123 --repo acme/risk-domain" in calls
+
+
+def test_first_run_applies_locally_then_moves_the_state_into_the_state_account(tmp_path):
+    result, calls = run_bootstrap(tmp_path, STATE_ACCOUNT_MISSING=1)
+    assert result.returncode == 0, result.stderr
+    terraform = [
+        call
+        for call in calls
+        if call.startswith("terraform -chdir=infra/bootstrap") and "providers lock" not in call
+    ]
+    assert terraform[:3] == [
+        "terraform -chdir=infra/bootstrap init -input=false -reconfigure",
+        "terraform -chdir=infra/bootstrap apply -input=false -auto-approve "
+        "-var github_repository=acme/risk-domain",
+        "terraform -chdir=infra/bootstrap init -input=false -migrate-state -force-copy "
+        "-backend-config=backend.hcl",
+    ]
+    assert not (ROOT / "infra" / "bootstrap" / "backend_override.tf").exists()
+    for root in ("infra/bootstrap", "infra/environment"):
+        assert any(call.startswith(f"terraform -chdir={root} providers lock") for call in calls)
 
 
 def test_dry_run_changes_nothing(tmp_path):

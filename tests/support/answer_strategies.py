@@ -201,8 +201,8 @@ def source_answers(draw, columns: list[dict], ordering: str) -> dict:
 def valid_answer_sets(draw) -> dict:
     """A whole valid answer set for `copier copy --data-file`."""
     domain = draw(domains)
-    engineers, analysts, pii_readers = draw(
-        st.lists(group_names, min_size=3, max_size=3, unique=True)
+    owners, engineers, analysts, pii_readers = draw(
+        st.lists(group_names, min_size=4, max_size=4, unique=True)
     )
     dataset = draw(dataset_answers())
     answers = {
@@ -215,6 +215,8 @@ def valid_answer_sets(draw) -> dict:
         "environments": draw(
             st.lists(st.sampled_from(ENVIRONMENTS), min_size=1, max_size=3, unique=True)
         ),
+        "prd_front_end": draw(st.sampled_from(("public", "private"))),
+        "owners_group": owners,
         "engineers_group": engineers,
         "analysts_group": analysts,
         "pii_readers_group": pii_readers,
@@ -315,6 +317,7 @@ hostile_strings = st.one_of(
 
 # Questions whose answer is text, and where a hostile value is put for each.
 TEXT_QUESTIONS = (
+    "owners_group",
     "domain_name",
     "domain_description",
     "owner_team",

@@ -12,7 +12,7 @@ from pathlib import Path
 import hcl2
 import yaml
 
-from support.terraform_schema import check_tree, load_schemas
+from support.terraform_schema import check_tree, latest, load_schemas
 
 JINJA_LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\{#")
 
@@ -88,5 +88,5 @@ def output_problems(project: Path, schemas: dict | None = None, answers=None) ->
             parse(path)
         except Exception as error:  # each parser raises its own error types
             problems.append(f"{name}: does not parse: {type(error).__name__}: {error}"[:300])
-    problems += check_tree(project / "infra", schemas or load_schemas())
+    problems += check_tree(project / "infra", schemas or latest(load_schemas()))
     return problems

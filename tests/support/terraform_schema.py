@@ -6,11 +6,20 @@ tests/fixtures/provider_schemas.json; this module parses `.tf` files with python
 unknown resource and data source types, unknown arguments and blocks at any depth, and missing
 required arguments. The schemas cannot tell an object-typed attribute from a nested block, so
 both `x { ... }` and `x = { ... }` are accepted wherever either could be valid.
+
+The fixture holds several releases per provider (the newest of each major a constraint may
+admit). `required_providers` reads a tree's version constraints, `admitted_versions` picks the
+fixture releases a constraint admits, and `select_versions` gives one schema set per
+combination, so a tree is checked against every major its constraints let `terraform init`
+resolve to.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import hcl2
@@ -32,8 +41,112 @@ SECTIONS = {
 _PARSE_OPTIONS = hcl2.SerializationOptions(with_comments=False)
 
 
+_CONSTRAINT = re.compile(r"^\s*(>=|<=|!=|~>|=|>|<)?\s*(\d+(?:\.\d+){0,2})\s*$")
+
+
 def load_schemas(path: Path = SCHEMAS_FILE) -> dict:
+    """provider -> release -> {provider, resources, data_sources}."""
     return json.loads(path.read_text())
+
+
+def latest(schemas: dict) -> dict:
+    """One schema set: the newest recorded release of each provider, with its `version`."""
+    return {
+        provider: {"version": newest, **releases[newest]}
+        for provider, releases in schemas.items()
+        for newest in [max(releases, key=_version)]
+    }
+
+
+def select_versions(schemas: dict, chosen: dict[str, list[str]]) -> Iterator[dict]:
+    """One schema set per combination of the chosen releases (providers not chosen: newest)."""
+    base = latest(schemas)
+    names = sorted(chosen)
+    for releases in itertools.product(*(chosen[name] for name in names)):
+        selected = dict(base)
+        for name, release in zip(names, releases, strict=True):
+            selected[name] = {"version": release, **schemas[name][release]}
+        yield selected
+
+
+def required_providers(root: Path) -> dict[str, str]:
+    """provider -> version constraint, from every `required_providers` under root.
+
+    Modules of one tree must agree: a root resolves one release per provider for all of them.
+    """
+    found: dict[str, set[str]] = {}
+    for tf_file in sorted(root.rglob("*.tf")):
+        document = hcl2.loads(tf_file.read_text(), serialization_options=_PARSE_OPTIONS)
+        for terraform in document.get("terraform", []):
+            for requirements in terraform.get("required_providers", []):
+                for name, spec in requirements.items():
+                    if name == IS_BLOCK or not isinstance(spec, dict) or "version" not in spec:
+                        continue
+                    found.setdefault(_unquote(name), set()).add(_unquote(spec["version"]))
+    disagreeing = {name: sorted(c) for name, c in found.items() if len(c) > 1}
+    if disagreeing:
+        raise ValueError(f"modules disagree on provider versions: {disagreeing}")
+    return {name: constraints.pop() for name, constraints in found.items()}
+
+
+def admits(constraint: str, version: str) -> bool:
+    """Whether a Terraform version constraint (">= 5.10, < 6.0", "~> 1.2") admits a release."""
+    have = _version(version)
+    for part in constraint.split(","):
+        match = _CONSTRAINT.match(part)
+        if not match:
+            raise ValueError(f"unsupported version constraint {constraint!r}")
+        operator, wanted = match.group(1) or "=", match.group(2)
+        want = _version(wanted)
+        if operator == "~>":
+            # ~> 1.2 allows 1.x from 1.2; ~> 1.2.3 allows 1.2.x from 1.2.3.
+            segments = wanted.count(".") + 1
+            prefix = want[: max(segments - 1, 1)]
+            ok = have >= want and have[: len(prefix)] == prefix
+        else:
+            ok = {
+                "=": have == want,
+                "!=": have != want,
+                ">": have > want,
+                ">=": have >= want,
+                "<": have < want,
+                "<=": have <= want,
+            }[operator]
+        if not ok:
+            return False
+    return True
+
+
+def admitted_majors(constraint: str, highest: int = 10) -> set[int]:
+    """Major versions (below `highest`) with at least one release the constraint admits."""
+    return {
+        major
+        for major in range(highest)
+        if any(
+            admits(constraint, f"{major}.{minor}.{patch}")
+            for minor in range(1000)
+            for patch in (0, 99)
+        )
+    }
+
+
+def lower_bound(constraint: str) -> str | None:
+    """The release a constraint starts from (">=", "~>" or "="), or None when it has none."""
+    for part in constraint.split(","):
+        match = _CONSTRAINT.match(part)
+        if match and (match.group(1) or "=") in {">=", "~>", "="}:
+            return match.group(2)
+    return None
+
+
+def admitted_versions(releases: dict, constraint: str) -> list[str]:
+    """The recorded releases of one provider that a constraint admits, oldest first."""
+    return sorted((v for v in releases if admits(constraint, v)), key=_version)
+
+
+def _version(text: str) -> tuple[int, int, int]:
+    parts = [int(part) for part in text.split(".")]
+    return tuple(parts + [0] * (3 - len(parts)))  # type: ignore[return-value]
 
 
 def check_module(directory: Path, schemas: dict) -> list[str]:

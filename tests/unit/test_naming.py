@@ -28,7 +28,13 @@ def test_every_environment_name_fits_azure_rules(domain, env):
 def test_names_differ_between_environments():
     dev = naming.environment_names("risk", "dev", "ab12")
     prd = naming.environment_names("risk", "prd", "ab12")
-    shared = {"landing_container", "catalog_container", "schemas", "volumes"}
+    shared = {
+        "landing_container",
+        "catalog_container",
+        "landing_volume_directory",
+        "schemas",
+        "volumes",
+    }
     for key in dev.keys() - shared:
         assert dev[key] != prd[key], key
 

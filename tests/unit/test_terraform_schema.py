@@ -2,7 +2,7 @@
 
 import pytest
 
-from support.terraform_schema import check_module, check_tree, load_schemas
+from support.terraform_schema import admits, check_module, check_tree, latest, load_schemas
 
 STORAGE = """
 resource "azurerm_storage_account" "data" {
@@ -80,12 +80,33 @@ data "databricks_current_metastore" "this" {}
 
 @pytest.fixture(scope="module")
 def schemas():
-    return load_schemas()
+    return latest(load_schemas())
 
 
-def test_fixture_records_the_pinned_provider_versions(schemas):
-    versions = {name: schema["version"] for name, schema in schemas.items()}
-    assert versions == {"azurerm": "4.81.0", "databricks": "1.138.0", "azuread": "3.10.0"}
+def test_fixture_records_the_newest_release_of_each_major():
+    versions = {name: sorted(releases) for name, releases in load_schemas().items()}
+    assert versions == {
+        "azurerm": ["4.81.0", "5.10.0"],
+        "databricks": ["1.138.0"],
+        "azuread": ["3.10.0"],
+        "time": ["0.14.2"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("constraint", "version", "admitted"),
+    [
+        (">= 4.50, < 6.0", "5.10.0", True),
+        (">= 5.10, < 6.0", "4.81.0", False),
+        (">= 5.10, < 6.0", "5.9.0", False),
+        ("~> 1.2", "1.9.0", True),
+        ("~> 1.2", "2.0.0", False),
+        ("~> 1.2.3", "1.3.0", False),
+        ("!= 1.0.0", "1.0.0", False),
+    ],
+)
+def test_version_constraints(constraint, version, admitted):
+    assert admits(constraint, version) is admitted
 
 
 def test_valid_configuration_has_no_problems(tmp_path, schemas):

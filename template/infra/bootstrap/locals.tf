@@ -6,7 +6,8 @@ locals {
   oidc_audience = "api://AzureADTokenExchange"
 
   # Plan runs on pull requests and on main; apply only inside the GitHub environment of its
-  # target, so approvals on that environment gate it.
+  # target, so approvals on that environment gate it. Each reads (plan) or writes (apply) the
+  # state container of its own environment only: a pull request cannot touch any state.
   identities = merge([
     for env, names in local.domain.environments : {
       "${env}-plan" = {
@@ -16,13 +17,15 @@ locals {
           pull-request = "repo:${var.github_repository}:pull_request"
           main         = "repo:${var.github_repository}:ref:refs/heads/main"
         }
-        role = "Reader"
+        role       = "Reader"
+        state_role = "Storage Blob Data Reader"
       }
       "${env}-apply" = {
         environment = env
         name        = names.github_apply_identity
         subjects    = { environment = "repo:${var.github_repository}:environment:${env}" }
         role        = "Contributor"
+        state_role  = "Storage Blob Data Contributor"
       }
     }
   ]...)

@@ -1,5 +1,9 @@
-# One-time foundation: remote state storage, the environments' resource groups, and the
-# GitHub OIDC identities (a plan and an apply identity per environment, no secrets).
+# One-time foundation: remote state storage, the environments' resource groups and budgets,
+# and the GitHub OIDC identities (a plan and an apply identity per environment, no secrets).
+data "azurerm_client_config" "current" {}
+
+data "azurerm_subscription" "current" {}
+
 resource "azurerm_resource_group" "state" {
   name     = local.domain.state.resource_group
   location = local.domain.region
@@ -46,11 +50,32 @@ resource "azurerm_storage_account" "state" {
   }
 }
 
+# The bootstrap's own state (admins only) and one container per environment.
 resource "azurerm_storage_container" "state" {
   # checkov:skip=CKV2_AZURE_21:Blob logging is not needed for state; versioning and soft delete keep every state change recoverable
   name                  = local.domain.state.storage_container
   storage_account_id    = azurerm_storage_account.state.id
   container_access_type = "private"
+}
+
+resource "azurerm_storage_container" "environment" {
+  # checkov:skip=CKV2_AZURE_21:Blob logging is not needed for state; versioning and soft delete keep every state change recoverable
+  for_each              = local.domain.environments
+  name                  = each.value.state_container
+  storage_account_id    = azurerm_storage_account.state.id
+  container_access_type = "private"
+}
+
+# The admin who runs the bootstrap writes its state into the account (Entra auth: Owner has
+# no data access by itself). Another admin grants themself the same role to run it later.
+resource "azurerm_role_assignment" "administrator_state" {
+  scope                = azurerm_storage_container.state.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = data.azurerm_client_config.current.object_id
+
+  lifecycle {
+    ignore_changes = [principal_id]
+  }
 }
 
 resource "azurerm_resource_group" "environment" {
@@ -86,11 +111,12 @@ resource "azurerm_role_assignment" "environment" {
   principal_type       = "ServicePrincipal"
 }
 
-# Both take the state lease, so both need to write blobs; on the state container only.
+# Apply writes its environment's state; plan only reads it (pull-request plans run with
+# -lock=false: a lease is a write).
 resource "azurerm_role_assignment" "state" {
   for_each             = local.identities
-  scope                = azurerm_storage_container.state.id
-  role_definition_name = "Storage Blob Data Contributor"
+  scope                = azurerm_storage_container.environment[each.value.environment].id
+  role_definition_name = each.value.state_role
   principal_id         = azurerm_user_assigned_identity.github[each.key].principal_id
   principal_type       = "ServicePrincipal"
 }
@@ -105,4 +131,19 @@ resource "azurerm_role_assignment" "apply_assigns_connector_role" {
   principal_type       = "ServicePrincipal"
   condition_version    = "2.0"
   condition            = local.assignable_roles_condition
+}
+
+# Each environment's monthly budget covers its resource group and the Databricks managed
+# resource group (classic compute is billed there): a subscription-scope budget, so here.
+module "budget" {
+  source          = "../modules/cost"
+  for_each        = local.domain.environments
+  name            = each.value.budget
+  subscription_id = data.azurerm_subscription.current.id
+  resource_group_names = [
+    azurerm_resource_group.environment[each.key].name,
+    each.value.databricks_managed_resource_group,
+  ]
+  monthly_budget = local.domain.monthly_budget
+  alert_email    = local.domain.alert_email
 }

@@ -3,9 +3,9 @@ output "state_storage_account" {
   value       = azurerm_storage_account.state.name
 }
 
-output "state_container" {
-  description = "Container of the state blobs."
-  value       = azurerm_storage_container.state.name
+output "state_containers" {
+  description = "State container of each environment (the bootstrap's own state is in the shared one)."
+  value       = { for env, container in azurerm_storage_container.environment : env => container.name }
 }
 
 output "github_identities" {

@@ -3,9 +3,12 @@ terraform {
   required_providers {
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = ">= 4.50, < 6.0"
+      version = ">= 5.10, < 6.0"
     }
   }
-  # Applied once by an admin with local state (the remote state account does not exist
-  # yet); infra/README.md says where to keep a copy.
+  # The first run (make bootstrap) applies with local state, because this account does not
+  # exist yet, then moves the state here: terraform init -migrate-state -backend-config=backend.hcl.
+  backend "azurerm" {
+    use_azuread_auth = true
+  }
 }

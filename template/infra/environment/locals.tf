@@ -15,6 +15,15 @@ locals {
     landing = local.names.landing_container
     catalog = local.names.catalog_container
   }
-  eventhub_enabled = local.domain.source.type == "eventhub"
-  jdbc_enabled     = local.domain.source.type == "jdbc"
+  # The front end follows the tfvars (prd: the prd_front_end answer); when unset it is private
+  # with private networking, as before the setting existed. Private needs self-hosted runners
+  # in the VNet (repository variable RUNNER_<ENV>).
+  workspace_front_end = coalesce(var.workspace_front_end, var.private_networking ? "private" : "public")
+  # The storage firewall denies by default: Unity Catalog comes through the access connector
+  # rule, serverless compute through the NCC subnets, job clusters through the VNet subnets.
+  # Job clusters in a workspace without VNet injection have no subnet to allow, so then the
+  # firewall allows (access stays Entra-only).
+  storage_default_action = var.private_networking || local.domain.compute == "serverless" ? "Deny" : "Allow"
+  eventhub_enabled       = local.domain.source.type == "eventhub"
+  jdbc_enabled           = local.domain.source.type == "jdbc"
 }

@@ -4,9 +4,6 @@
 # scoped apply identities do not have.
 provider "azurerm" {
   features {
-    key_vault {
-      purge_soft_delete_on_destroy = false
-    }
     # Storage is managed through Azure Resource Manager only: runners outside the storage
     # firewall never need its data plane.
     storage {
@@ -22,4 +19,13 @@ provider "azurerm" {
 provider "databricks" {
   host                        = module.workspace.url
   azure_workspace_resource_id = module.workspace.id
+}
+
+# Account-level provider (network connectivity, account service principals and groups), the
+# same Entra identity; the account id comes from the repository variable DATABRICKS_ACCOUNT_ID
+# (TF_VAR_databricks_account_id).
+provider "databricks" {
+  alias      = "account"
+  host       = "https://accounts.azuredatabricks.net"
+  account_id = var.databricks_account_id
 }

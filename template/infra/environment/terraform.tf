@@ -3,11 +3,15 @@ terraform {
   required_providers {
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = ">= 4.50, < 6.0"
+      version = ">= 5.10, < 6.0"
     }
     databricks = {
       source  = "databricks/databricks"
-      version = ">= 1.87, < 2.0"
+      version = ">= 1.138, < 2.0"
+    }
+    time = {
+      source  = "hashicorp/time"
+      version = ">= 0.14.2, < 1.0"
     }
   }
 

@@ -1,12 +1,21 @@
-# Monthly budget of the environment's resource group, with e-mail and action-group alerts.
-resource "azurerm_consumption_budget_resource_group" "this" {
-  name              = var.name
-  resource_group_id = var.resource_group_id
-  amount            = var.monthly_budget
-  time_grain        = "Monthly"
+# Monthly budget of one environment: its resource group and the Databricks managed resource
+# group, where classic cluster VMs, disks and IPs are billed. A budget over two groups is a
+# subscription budget filtered on their names, created by ../../bootstrap (subscription scope).
+resource "azurerm_consumption_budget_subscription" "this" {
+  name            = var.name
+  subscription_id = var.subscription_id
+  amount          = var.monthly_budget
+  time_grain      = "Monthly"
 
   time_period {
     start_date = local.start_date
+  }
+
+  filter {
+    dimension {
+      name   = "ResourceGroupName"
+      values = var.resource_group_names
+    }
   }
 
   dynamic "notification" {
@@ -17,7 +26,6 @@ resource "azurerm_consumption_budget_resource_group" "this" {
       threshold_type = notification.value.type
       operator       = "GreaterThanOrEqualTo"
       contact_emails = [var.alert_email]
-      contact_groups = [var.action_group_id]
     }
   }
 

@@ -3,9 +3,22 @@ variable "name" {
   type        = string
 }
 
-variable "resource_group_id" {
-  description = "Resource group the budget covers."
+variable "subscription_id" {
+  description = "Subscription of the resource groups, as /subscriptions/<id>."
   type        = string
+  validation {
+    condition     = startswith(var.subscription_id, "/subscriptions/")
+    error_message = "subscription_id must look like /subscriptions/<id>."
+  }
+}
+
+variable "resource_group_names" {
+  description = "Resource groups the budget covers: the environment's and its Databricks managed resource group."
+  type        = list(string)
+  validation {
+    condition     = length(var.resource_group_names) > 0
+    error_message = "resource_group_names needs at least one resource group."
+  }
 }
 
 variable "monthly_budget" {
@@ -19,11 +32,6 @@ variable "monthly_budget" {
 
 variable "alert_email" {
   description = "Email notified at the thresholds."
-  type        = string
-}
-
-variable "action_group_id" {
-  description = "Action group notified at the thresholds."
   type        = string
 }
 

@@ -9,17 +9,21 @@ resource "azurerm_log_analytics_workspace" "this" {
 }
 
 resource "azurerm_monitor_diagnostic_setting" "this" {
-  for_each                   = var.diagnostic_targets
-  name                       = local.diagnostic_setting_name
-  target_resource_id         = each.value
-  log_analytics_workspace_id = azurerm_log_analytics_workspace.this.id
+  for_each                       = var.diagnostic_targets
+  name                           = local.diagnostic_setting_name
+  target_resource_id             = each.value.resource_id
+  log_analytics_workspace_id     = azurerm_log_analytics_workspace.this.id
+  log_analytics_destination_type = local.destination_types[each.value.kind]
 
   enabled_log {
     category_group = "allLogs"
   }
 
-  enabled_metric {
-    category = "AllMetrics"
+  dynamic "enabled_metric" {
+    for_each = local.metric_categories[each.value.kind]
+    content {
+      category = enabled_metric.value
+    }
   }
 }
 

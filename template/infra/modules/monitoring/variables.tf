@@ -33,8 +33,15 @@ variable "alert_email" {
 }
 
 variable "diagnostic_targets" {
-  description = "Resources whose logs and metrics go to Log Analytics, by a stable key (e.g. storage_blob, key_vault)."
-  type        = map(string)
+  description = "Resources whose logs and metrics go to Log Analytics, by a stable key: resource id and kind (storage_blob, databricks_workspace, eventhub_namespace), which decides the metric categories."
+  type = map(object({
+    resource_id = string
+    kind        = string
+  }))
+  validation {
+    condition     = alltrue([for target in values(var.diagnostic_targets) : contains(["storage_blob", "databricks_workspace", "eventhub_namespace"], target.kind)])
+    error_message = "Each diagnostic target's kind must be storage_blob, databricks_workspace or eventhub_namespace."
+  }
 }
 
 variable "retention_days" {

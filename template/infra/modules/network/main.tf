@@ -20,7 +20,11 @@ resource "azurerm_subnet" "databricks" {
   resource_group_name  = var.resource_group_name
   virtual_network_name = azurerm_virtual_network.this.name
   address_prefixes     = [each.value.prefix]
-  service_endpoints    = ["Microsoft.Storage"]
+
+  # Classic clusters reach the data account's firewall through this endpoint.
+  service_endpoint {
+    service = "Microsoft.Storage"
+  }
 
   delegation {
     name = "databricks"
@@ -62,10 +66,9 @@ resource "azurerm_private_dns_zone" "this" {
 }
 
 resource "azurerm_private_dns_zone_virtual_network_link" "this" {
-  for_each              = azurerm_private_dns_zone.this
-  name                  = var.names.virtual_network
-  resource_group_name   = var.resource_group_name
-  private_dns_zone_name = each.value.name
-  virtual_network_id    = azurerm_virtual_network.this.id
-  tags                  = var.tags
+  for_each            = azurerm_private_dns_zone.this
+  name                = var.names.virtual_network
+  private_dns_zone_id = each.value.id
+  virtual_network_id  = azurerm_virtual_network.this.id
+  tags                = var.tags
 }

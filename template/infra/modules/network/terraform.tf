@@ -3,7 +3,7 @@ terraform {
   required_providers {
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = ">= 4.50, < 6.0"
+      version = ">= 5.10, < 6.0"
     }
   }
 }

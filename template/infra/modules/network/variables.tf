@@ -34,7 +34,6 @@ variable "private_dns_zones" {
   default = {
     blob       = "privatelink.blob.core.windows.net"
     dfs        = "privatelink.dfs.core.windows.net"
-    vault      = "privatelink.vaultcore.azure.net"
     servicebus = "privatelink.servicebus.windows.net"
     databricks = "privatelink.azuredatabricks.net"
   }

@@ -19,16 +19,16 @@ variable "subnet_id" {
 }
 
 variable "resource_id" {
-  description = "Resource the endpoint connects to (storage account, Key Vault, workspace, Event Hubs namespace)."
+  description = "Resource the endpoint connects to (storage account, workspace, Event Hubs namespace)."
   type        = string
 }
 
 variable "subresource" {
-  description = "Sub-resource (group id) of the connection, e.g. blob, dfs, vault, databricks_ui_api, namespace."
+  description = "Sub-resource (group id) of the connection, e.g. blob, dfs, databricks_ui_api, namespace."
   type        = string
   validation {
-    condition     = contains(["blob", "dfs", "vault", "databricks_ui_api", "namespace"], var.subresource)
-    error_message = "subresource must be blob, dfs, vault, databricks_ui_api or namespace."
+    condition     = contains(["blob", "dfs", "databricks_ui_api", "namespace"], var.subresource)
+    error_message = "subresource must be blob, dfs, databricks_ui_api or namespace."
   }
 }
 

@@ -1,6 +1,7 @@
 locals {
-  landing_rule_name = "expire-landing-files"
-  landing_prefix    = "${var.containers[var.landing_container_key]}/"
+  landing_rule_name     = "expire-landing-files"
+  access_connector_role = "Storage Blob Data Contributor"
+  landing_prefix        = "${var.containers[var.landing_container_key]}/"
 
   # One endpoint per storage sub-resource the platform uses: blob (Spark, Auto Loader) and
   # dfs (ADLS Gen2 / Unity Catalog).

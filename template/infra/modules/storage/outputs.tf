@@ -25,3 +25,8 @@ output "blob_service_id" {
   description = "Resource id of the blob service, the target of blob diagnostic settings."
   value       = "${azurerm_storage_account.this.id}/blobServices/default"
 }
+
+output "access_connector_id" {
+  description = "Access connector id, known only once its storage role has propagated (Unity Catalog credentials use this)."
+  value       = time_sleep.access_connector_role_propagation.triggers["access_connector_id"]
+}

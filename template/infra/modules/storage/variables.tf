@@ -51,10 +51,32 @@ variable "replication_type" {
   }
 }
 
-variable "public_network_access_enabled" {
-  description = "Allow the public endpoint (still limited by network rules). Off when private networking is on."
-  type        = bool
-  default     = false
+variable "default_action" {
+  description = "Firewall default for traffic no rule matches: Deny, or Allow only for job clusters in a workspace without VNet injection."
+  type        = string
+  default     = "Deny"
+  validation {
+    condition     = contains(["Deny", "Allow"], var.default_action)
+    error_message = "default_action must be Deny or Allow."
+  }
+}
+
+variable "access_connector" {
+  description = "Access connector of the workspace (Unity Catalog's identity): its resource id (firewall resource-instance rule) and principal id (Storage Blob Data Contributor)."
+  type = object({
+    id           = string
+    principal_id = string
+  })
+}
+
+variable "rbac_propagation_wait" {
+  description = "How long Unity Catalog waits after the access connector's role assignment (a duration like 90s)."
+  type        = string
+  default     = "90s"
+  validation {
+    condition     = can(regex("^[0-9]+[sm]$", var.rbac_propagation_wait))
+    error_message = "rbac_propagation_wait must be a duration like 90s or 2m."
+  }
 }
 
 variable "allowed_ip_ranges" {
@@ -64,7 +86,7 @@ variable "allowed_ip_ranges" {
 }
 
 variable "allowed_subnet_ids" {
-  description = "Subnets allowed through the storage firewall (the Databricks host and container subnets)."
+  description = "Subnets allowed through the storage firewall: the workspace's VNet subnets and the serverless NCC subnets."
   type        = list(string)
   default     = []
 }

@@ -1,7 +1,15 @@
 # Unity Catalog objects of one environment: credential, locations, an isolated catalog bound
 # to the environment's workspace, the medallion schemas, volumes and persona grants. The
-# region's metastore already exists (Azure assigns one automatically): it is only read here.
-data "databricks_current_metastore" "this" {}
+# region's metastore already exists: it is only read here, and the apply stops when the
+# workspace is not assigned to it (accounts without automatic assignment).
+data "databricks_current_metastore" "this" {
+  lifecycle {
+    postcondition {
+      condition     = try(self.metastore_info[0].region, "") == var.region
+      error_message = "The workspace is not assigned to the Unity Catalog metastore of ${var.region}. An account admin assigns it once: account console > Catalog > the ${var.region} metastore > Workspaces > Assign to workspace (infra/README.md, prerequisites)."
+    }
+  }
+}
 
 resource "databricks_storage_credential" "this" {
   name           = var.names.storage_credential
@@ -19,6 +27,8 @@ resource "databricks_external_location" "this" {
   url             = each.value.url
   credential_name = databricks_storage_credential.this.name
   isolation_mode  = "ISOLATION_MODE_ISOLATED"
+  owner           = var.groups.owners
+  force_destroy   = var.force_destroy
   comment         = "Domain storage: ${each.key}"
 }
 
@@ -26,6 +36,8 @@ resource "databricks_catalog" "this" {
   name           = var.names.catalog
   storage_root   = databricks_external_location.this["catalog"].url
   isolation_mode = "ISOLATED"
+  owner          = var.groups.owners
+  force_destroy  = var.force_destroy
   comment        = "Domain catalog (${var.environment}); managed by Terraform"
   properties = {
     environment = var.environment
@@ -55,10 +67,12 @@ resource "databricks_workspace_binding" "storage_credential" {
 }
 
 resource "databricks_schema" "this" {
-  for_each     = var.names.schemas
-  catalog_name = databricks_catalog.this.name
-  name         = each.value
-  comment      = "Medallion layer ${each.key}"
+  for_each      = var.names.schemas
+  catalog_name  = databricks_catalog.this.name
+  name          = each.value
+  owner         = var.groups.owners
+  force_destroy = var.force_destroy
+  comment       = "Medallion layer ${each.key}"
 }
 
 resource "databricks_volume" "landing" {
@@ -66,7 +80,7 @@ resource "databricks_volume" "landing" {
   catalog_name     = databricks_catalog.this.name
   schema_name      = databricks_schema.this["bronze"].name
   volume_type      = "EXTERNAL"
-  storage_location = databricks_external_location.this["landing"].url
+  storage_location = "${databricks_external_location.this["landing"].url}${var.names.landing_volume_directory}/"
   comment          = "Files as they land from the sources"
 }
 
@@ -78,22 +92,6 @@ resource "databricks_volume" "checkpoints" {
   comment      = "Stream checkpoints and pipeline progress"
 }
 
-# The identity the jobs run as, in the PII readers group so MERGE keys and gold see clear
-# values (masks apply to table owners too).
-resource "databricks_service_principal" "pipeline" {
-  application_id = var.pipeline_application_id
-  display_name   = var.names.pipeline_service_principal
-}
-
-data "databricks_group" "pii_readers" {
-  display_name = var.groups.pii_readers
-}
-
-resource "databricks_group_member" "pipeline_reads_pii" {
-  group_id  = data.databricks_group.pii_readers.id
-  member_id = databricks_service_principal.pipeline.id
-}
-
 resource "databricks_grants" "catalog" {
   catalog = databricks_catalog.this.name
   dynamic "grant" {
@@ -103,7 +101,6 @@ resource "databricks_grants" "catalog" {
       privileges = grant.value
     }
   }
-  depends_on = [databricks_service_principal.pipeline]
 }
 
 resource "databricks_grants" "schema" {
@@ -116,7 +113,6 @@ resource "databricks_grants" "schema" {
       privileges = grant.value
     }
   }
-  depends_on = [databricks_service_principal.pipeline]
 }
 
 resource "databricks_grants" "volume" {
@@ -129,7 +125,6 @@ resource "databricks_grants" "volume" {
       privileges = grant.value
     }
   }
-  depends_on = [databricks_service_principal.pipeline]
 }
 
 resource "databricks_credential" "eventhubs" {
@@ -151,7 +146,6 @@ resource "databricks_grants" "eventhub_credential" {
     principal  = local.pipeline
     privileges = ["ACCESS"]
   }
-  depends_on = [databricks_service_principal.pipeline]
 }
 
 resource "databricks_secret_scope" "jdbc" {

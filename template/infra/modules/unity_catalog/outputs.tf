@@ -8,12 +8,7 @@ output "metastore_id" {
   value       = data.databricks_current_metastore.this.id
 }
 
-output "pipeline_service_principal_id" {
-  description = "Databricks id of the pipeline service principal."
-  value       = databricks_service_principal.pipeline.id
-}
-
 output "landing_volume_path" {
-  description = "Path of the landing volume, e.g. /Volumes/<catalog>/bronze/landing."
+  description = "Path of the landing volume, e.g. /Volumes/<catalog>/bronze/landing (stored under files/ of the landing container)."
   value       = "/Volumes/${databricks_catalog.this.name}/${databricks_volume.landing.schema_name}/${databricks_volume.landing.name}"
 }

@@ -3,7 +3,7 @@ terraform {
   required_providers {
     databricks = {
       source  = "databricks/databricks"
-      version = ">= 1.87, < 2.0"
+      version = ">= 1.138, < 2.0"
     }
   }
 }

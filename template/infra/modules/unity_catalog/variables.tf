@@ -16,7 +16,7 @@ variable "names" {
     storage_credential          = string
     landing_location            = string
     catalog_location            = string
-    pipeline_service_principal  = string
+    landing_volume_directory    = string
     eventhub_service_credential = string
     secret_scope                = string
   })
@@ -54,9 +54,15 @@ variable "catalog_url" {
   }
 }
 
+variable "region" {
+  description = "Azure region of the workspace; its metastore must be the region's."
+  type        = string
+}
+
 variable "groups" {
-  description = "Account-level groups of the personas: engineers, analysts, pii_readers."
+  description = "Account-level groups: owners (own the catalog objects) and the personas engineers, analysts, pii_readers."
   type = object({
+    owners      = string
     engineers   = string
     analysts    = string
     pii_readers = string
@@ -64,12 +70,27 @@ variable "groups" {
 }
 
 variable "pipeline_application_id" {
-  description = "Application (client) id of the managed identity the jobs run as."
+  description = "Application (client) id of the service principal the jobs run as (created by ../workspace_access)."
   type        = string
   validation {
     condition     = can(regex("^[0-9a-f-]{36}$", var.pipeline_application_id))
     error_message = "pipeline_application_id must be a GUID."
   }
+}
+
+variable "plan_application_id" {
+  description = "Application (client) id of the plan identity, which may browse the catalog's metadata."
+  type        = string
+  validation {
+    condition     = can(regex("^[0-9a-f-]{36}$", var.plan_application_id))
+    error_message = "plan_application_id must be a GUID."
+  }
+}
+
+variable "force_destroy" {
+  description = "Let destroy delete the catalog, schemas and external locations with their contents (set only by the destroy workflow)."
+  type        = bool
+  default     = false
 }
 
 variable "eventhub_credential_enabled" {

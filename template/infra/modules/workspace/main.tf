@@ -21,7 +21,8 @@ resource "azurerm_databricks_workspace" "this" {
   }
 }
 
-# Unity Catalog's identity towards Azure storage: a system-assigned managed identity.
+# Unity Catalog's identity towards Azure storage: a system-assigned managed identity. Its
+# storage role and firewall rule live with the storage account (../storage).
 resource "azurerm_databricks_access_connector" "this" {
   name                = var.names.access_connector
   resource_group_name = var.resource_group_name
@@ -31,13 +32,6 @@ resource "azurerm_databricks_access_connector" "this" {
   identity {
     type = "SystemAssigned"
   }
-}
-
-resource "azurerm_role_assignment" "connector_storage" {
-  scope                = var.storage_account_id
-  role_definition_name = local.connector_storage_role
-  principal_id         = azurerm_databricks_access_connector.this.identity[0].principal_id
-  principal_type       = "ServicePrincipal"
 }
 
 module "private_endpoint" {

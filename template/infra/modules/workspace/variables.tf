@@ -17,13 +17,8 @@ variable "location" {
   type        = string
 }
 
-variable "storage_account_id" {
-  description = "Data storage account the access connector (Unity Catalog's identity) may read and write."
-  type        = string
-}
-
 variable "public_network_access_enabled" {
-  description = "Reach the workspace UI/API over the internet; off in production (private endpoint instead)."
+  description = "Reach the workspace UI/API over the internet (GitHub-hosted runners need it); off means the private endpoint only."
   type        = bool
   default     = false
 }
@@ -41,7 +36,7 @@ variable "vnet_injection" {
 }
 
 variable "private_endpoint" {
-  description = "Front-end private endpoint (databricks_ui_api) when private networking is on; null otherwise."
+  description = "Front-end private endpoint (databricks_ui_api), created when public_network_access_enabled is false; null for none."
   type = object({
     subnet_id   = string
     name        = string

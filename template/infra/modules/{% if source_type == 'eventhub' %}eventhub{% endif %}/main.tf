@@ -11,8 +11,19 @@ resource "azurerm_eventhub_namespace" "this" {
   tags                          = var.tags
 
   network_rulesets {
-    default_action                 = "Deny"
+    default_action = "Deny"
+    # azurerm refuses a ruleset whose public access differs from the namespace's.
+    public_network_access_enabled  = var.public_network_access_enabled
     trusted_service_access_enabled = true
+
+    # Serverless compute (the NCC's subnets, in the Databricks account's own subscription).
+    dynamic "virtual_network_rule" {
+      for_each = toset(var.allowed_subnet_ids)
+      content {
+        subnet_id                                       = virtual_network_rule.value
+        ignore_missing_virtual_network_service_endpoint = true
+      }
+    }
   }
 }
 

@@ -46,6 +46,12 @@ variable "public_network_access_enabled" {
   default     = false
 }
 
+variable "allowed_subnet_ids" {
+  description = "Subnets allowed through the namespace firewall: the serverless NCC's subnets."
+  type        = list(string)
+  default     = []
+}
+
 variable "private_endpoint" {
   description = "Private endpoint when private networking is on; null otherwise."
   type = object({

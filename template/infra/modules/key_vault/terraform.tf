@@ -1,9 +1,0 @@
-terraform {
-  required_version = ">= 1.9"
-  required_providers {
-    azurerm = {
-      source  = "hashicorp/azurerm"
-      version = ">= 4.50, < 6.0"
-    }
-  }
-}
