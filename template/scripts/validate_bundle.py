@@ -3,8 +3,10 @@
 `databricks bundle validate` needs a workspace identity (it resolves the current user), and
 pull-request jobs get none. This loads every target of databricks.yml through
 databricks-bundles' own entry point, exactly as the Databricks CLI calls it (`.venv` python,
-bundle root as working directory, no PYTHONPATH), and re-validates every job against the
-typed models, which reject unknown keys and wrong types at any depth.
+bundle root as working directory, no PYTHONPATH, the configuration with the target selected),
+re-validates every job against the typed models, which reject unknown keys and wrong types at
+any depth, and checks each target's keys and permission levels against the bundle
+configuration reference (the models do not cover targets).
 """
 
 from __future__ import annotations
@@ -20,12 +22,38 @@ import yaml
 from databricks.bundles.jobs import Job
 
 ROOT = Path(__file__).resolve().parents[1]
+# Databricks bundle configuration reference, `targets.<name>` and top-level `permissions`.
+TARGET_KEYS = {
+    "artifacts", "bundle", "cluster_id", "compute_id", "default", "git", "mode",
+    "permissions", "presets", "resources", "run_as", "sync", "variables", "workspace",
+}  # fmt: skip
+MODES = {"development", "production"}
+PERMISSION_LEVELS = {"CAN_VIEW", "CAN_MANAGE", "CAN_RUN"}
+PRINCIPALS = {"user_name", "group_name", "service_principal_name"}
 
 
-def load_target(target: str, variables: dict, work: Path) -> tuple[dict, list[str]]:
+def target_problems(name: str, target: dict) -> list[str]:
+    problems = [f"unknown key {key!r}" for key in sorted(set(target) - TARGET_KEYS)]
+    if target.get("mode", "development") not in MODES:
+        problems.append(f"mode {target['mode']!r} is not one of {sorted(MODES)}")
+    for permission in target.get("permissions", []):
+        if len(PRINCIPALS & set(permission)) != 1:
+            problems.append(f"permission {permission} needs one of {sorted(PRINCIPALS)}")
+        if permission.get("level") not in PERMISSION_LEVELS:
+            problems.append(
+                f"permission level {permission.get('level')!r} is not one of "
+                f"{sorted(PERMISSION_LEVELS)}"
+            )
+    return [f"target {name}: {problem}" for problem in problems]
+
+
+def load_target(bundle: dict, target: str, variables: dict, work: Path) -> tuple[dict, list[str]]:
     """The target's resources as the CLI's python mutator returns them, and its errors."""
     request, output, diagnostics = (work / f"{target}.{n}" for n in ("in", "out", "diag"))
-    request.write_text(json.dumps({"bundle": {"target": target}, "variables": variables}))
+    configuration = {key: value for key, value in bundle.items() if key != "targets"}
+    configuration["bundle"] = {**bundle["bundle"], "target": target}
+    configuration["variables"] = variables
+    request.write_text(json.dumps(configuration))
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     command = [sys.executable, "-m", "databricks.bundles.build", "--phase", "load_resources"]
     paths = ["--input", request, "--output", output, "--diagnostics", diagnostics]
@@ -34,7 +62,9 @@ def load_target(target: str, variables: dict, work: Path) -> tuple[dict, list[st
     )
     errors = [
         f"{d.get('summary')}: {d.get('detail', '')}".strip()
-        for d in map(json.loads, diagnostics.read_text().splitlines() if diagnostics.exists() else [])
+        for d in map(
+            json.loads, diagnostics.read_text().splitlines() if diagnostics.exists() else []
+        )
         if d.get("severity") == "error"
     ]
     if result.returncode and not errors:
@@ -51,8 +81,9 @@ def main() -> int:
     }
     problems = []
     with tempfile.TemporaryDirectory() as work:
-        for target in bundle["targets"]:
-            resources, errors = load_target(target, variables, Path(work))
+        for target, settings in bundle["targets"].items():
+            problems += target_problems(target, settings or {})
+            resources, errors = load_target(bundle, target, variables, Path(work))
             problems += [f"target {target}: {error}" for error in errors]
             for key, job in resources.get("jobs", {}).items():
                 try:

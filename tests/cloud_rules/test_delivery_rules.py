@@ -462,7 +462,9 @@ def test_bundle_resources_load_as_the_cli_loads_them(renders, tmp_path, name):
     bundle = load_yaml(project / "databricks.yml")
     for target in bundle["targets"]:
         request = tmp_path / f"{target}.json"
-        request.write_text(json.dumps({"bundle": {"target": target}, "variables": {}}))
+        configuration = {k: v for k, v in bundle.items() if k != "targets"}
+        configuration["bundle"] = {**bundle["bundle"], "target": target}
+        request.write_text(json.dumps(configuration))
         output, diagnostics = tmp_path / f"{target}.out.json", tmp_path / f"{target}.diag"
         environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         result = subprocess.run(

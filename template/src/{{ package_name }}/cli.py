@@ -4,6 +4,7 @@ validate      check every contract in contracts/
 generate      write synthetic source data for every contract (local run)
 run           run the medallion pipeline for every contract (or one dataset)
 add-dataset   answer a few questions and get a new contract
+verify        check a deployed environment live (pass/fail table; non-zero on a failure)
 """
 
 from __future__ import annotations
@@ -93,6 +94,15 @@ def _parser() -> argparse.ArgumentParser:
 
     add = commands.add_parser("add-dataset", help="write a new contract from a few questions")
     add.add_argument("--answers", type=Path, help="YAML answers instead of prompts")
+
+    verify = commands.add_parser("verify", help="check a deployed environment live")
+    verify.add_argument("--environment", required=True, choices=domain.ENVIRONMENTS)
+    verify.add_argument(
+        "--persona-table",
+        type=Path,
+        default=Path("infra/README.md"),
+        help="file with the grants table per environment (default: infra/README.md)",
+    )
     return parser
 
 
@@ -303,6 +313,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "governance":
         return _governance(contracts, args)
+    if args.command == "verify":
+        from .verify import verify
+
+        return verify(args.environment, contracts, args.persona_table, Console())
     if args.command == "generate":
         with ExitStack() as stack:
             postgres = _local_postgres(contracts, args.root, stack)
