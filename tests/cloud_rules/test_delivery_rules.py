@@ -114,6 +114,11 @@ def test_pull_request_jobs_get_no_environment_and_no_cloud_identity(renders, nam
         assert "make bundle-validate" in commands, f"{job_name} validates the bundle offline"
 
 
+MISSING_WORKSPACE = (
+    'case "$*" in\n  *"workspace show"*) echo "ResourceNotFound" >&2; exit 3 ;;\nesac'
+)
+
+
 def fake_tools(bin_dir: Path, calls: Path, scripts: dict[str, str]) -> None:
     bin_dir.mkdir(parents=True, exist_ok=True)
     for tool, body in scripts.items():
@@ -170,7 +175,7 @@ def cloud_stubs(project: Path) -> dict[str, str]:
     return {
         "az": 'case "$*" in\n  "account show --query id -o tsv") echo sub-123 ;;\n'
         '  "account show --query tenantId -o tsv") echo tenant-456 ;;\nesac',
-        "terraform": f"case \"$*\" in\n  *\"output -json github_identities\"*) echo '"
+        "terraform": f'case "$*" in\n  *"output -json github_identities"*) echo \''
         f"{json.dumps(identities)}' ;;\nesac",
         "gh": GH_STUB,
         "git": 'case "$*" in\n  *"remote get-url origin"*) '
@@ -364,7 +369,7 @@ def test_deploy_before_the_first_apply_skips_cleanly(renders, tmp_path, name):
         fake_tools(
             bin_dir,
             tmp_path / env / "calls.log",
-            {"az": 'case "$*" in\n  *"workspace show"*) echo "ResourceNotFound" >&2; exit 3 ;;\nesac'},
+            {"az": MISSING_WORKSPACE},
         )
         output = tmp_path / env / "github_output"
         output.touch()
@@ -382,14 +387,18 @@ def test_deploy_before_the_first_apply_skips_cleanly(renders, tmp_path, name):
         assert "::notice::" in result.stdout
         assert "ready=false" in output.read_text().splitlines()
         later = job["steps"][job["steps"].index(workspace) + 1 :]
-        assert later and all(s.get("if") == "steps.workspace.outputs.ready == 'true'" for s in later)
+        assert later and all(
+            s.get("if") == "steps.workspace.outputs.ready == 'true'" for s in later
+        )
         assert deploy["jobs"][f"verify-{env}"]["if"] == (
             f"needs.deploy-{env}.outputs.ready == 'true'"
         )
 
 
 VARIABLE = re.compile(r"\bvars\.([A-Za-z0-9_]+)")
-FORMATTED_VARIABLE = re.compile(r"vars\[format\('([A-Za-z0-9_]*)\{0\}([A-Za-z0-9_]*)', inputs\.(\w+)\)\]")
+FORMATTED_VARIABLE = re.compile(
+    r"vars\[format\('([A-Za-z0-9_]*)\{0\}([A-Za-z0-9_]*)', inputs\.(\w+)\)\]"
+)
 
 
 def variable_names(project: Path, file: str) -> set[str]:
@@ -441,7 +450,9 @@ def test_workflows_read_upper_case_variables_that_bootstrap_sets(renders, tmp_pa
         assert read, file
         for variable in read:
             assert variable == variable.upper(), f"{file}: vars.{variable} is not upper-case"
-            assert variable in set_by_bootstrap | documented, f"{file}: vars.{variable} is set nowhere"
+            assert variable in set_by_bootstrap | documented, (
+                f"{file}: vars.{variable} is set nowhere"
+            )
         readme = (project / "README.md").read_text()
         for variable in read & documented:
             assert variable.split("_")[0] in readme
@@ -552,7 +563,9 @@ def test_each_environment_is_verified_after_its_deploy(renders, name):
         assert verify["needs"] == f"deploy-{env}"
         assert verify["environment"] == env
         assert verify["permissions"] == {"contents": "read", "id-token": "write"}
-        assert verify["env"]["ARM_CLIENT_ID"] == f"${{{{ vars.AZURE_APPLY_CLIENT_ID_{env.upper()} }}}}"
+        assert (
+            verify["env"]["ARM_CLIENT_ID"] == f"${{{{ vars.AZURE_APPLY_CLIENT_ID_{env.upper()} }}}}"
+        )
         commands = " ".join(str(s.get("run", "")) for s in verify["steps"])
         assert f"make verify ENV={env}" in commands
         if index:
