@@ -252,6 +252,19 @@ def test_deploy_runners_come_from_repository_variables(renders, name):
     assert "RUNNER_PRD" in readme and "self-hosted" in readme
 
 
+def test_a_private_prd_front_end_is_told_to_set_its_runner_first(template_repo, tmp_path):
+    """With `prd_front_end: private` (the infra lane's question), the README says that prd
+    needs a self-hosted runner in the VNet before its first deploy, and how to name it.
+
+    Source: as above (GitHub runner selection; Azure Databricks front-end Private Link)."""
+    from support.render import render
+
+    project = render(template_repo, tmp_path / "private", {"prd_front_end": "private"})
+    readme = " ".join((project / "README.md").read_text().split())
+    assert "this domain's `prd` front end is private, so before the first `prd` deploy" in readme
+    assert "RUNNER_PRD=prd-vnet" in readme
+
+
 # --- Item 5: a new wheel version per deploy --------------------------------------------------
 
 

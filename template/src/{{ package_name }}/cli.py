@@ -103,6 +103,12 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("infra/README.md"),
         help="file with the grants table per environment (default: infra/README.md)",
     )
+    verify.add_argument(
+        "--only",
+        default="",
+        help="comma-separated checks to run (default: all): metastore, catalog, schema, group, "
+        "identity, network, job, masks, grants, tags",
+    )
     return parser
 
 
@@ -316,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "verify":
         from .verify import verify
 
-        return verify(args.environment, contracts, args.persona_table, Console())
+        return verify(args.environment, contracts, args.persona_table, Console(), args.only)
     if args.command == "generate":
         with ExitStack() as stack:
             postgres = _local_postgres(contracts, args.root, stack)
