@@ -42,6 +42,7 @@ ACCOUNT_HOST = "https://accounts.azuredatabricks.net"
 # Rows of the persona table in infra/README.md and the persona each stands for.
 PERSONA_ROWS = {
     "pipeline": "pipeline",
+    "plan": "plan",
     "engineers": "engineers",
     "analysts": "analysts",
     "pii readers": "pii_readers",
@@ -217,6 +218,12 @@ def check_groups(workspace, expected: Expected) -> Iterator[Result]:
             yield Result("group", group, PASS, "in the workspace")
         else:
             yield Result("group", group, FAIL, "not in the workspace (assign the account group)")
+
+
+def application_id_of(workspace, display_name: str) -> str | None:
+    """Application id of the workspace service principal of this display name."""
+    found = _scim_names(workspace.service_principals.list, display_name)
+    return found[0].application_id if found else None
 
 
 def pipeline_principal(workspace, expected: Expected) -> tuple[str | None, Result]:
@@ -439,8 +446,17 @@ def run_checks(
     guarded("network", lambda: check_network(workspace, account, expected))
     guarded("job", lambda: check_jobs(workspace, expected, application_id))
     guarded("masks", lambda: check_masks(workspace, expected))
-    principals = {"pipeline": application_id or "(pipeline service principal not found)"}
-    principals.update(expected.groups)
+    plan = expected.names["github_plan_identity"]
+    principals = {
+        "pipeline": application_id or "(pipeline service principal not found)",
+        "plan": f"(plan identity {plan} not in the workspace)",
+        **expected.groups,
+    }
+    if "grants" in only:
+        try:
+            principals["plan"] = application_id_of(workspace, plan) or principals["plan"]
+        except Exception as error:
+            results.append(Result("grants", plan, FAIL, _error(error)))
     guarded("grants", lambda: check_grants(workspace, expected, principals))
     guarded("tags", lambda: check_tags(workspace, expected))
     return results
