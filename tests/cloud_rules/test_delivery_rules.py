@@ -408,6 +408,85 @@ def test_deploy_before_the_first_apply_skips_cleanly(renders, tmp_path, name):
         )
 
 
+def git_push(repo: Path, *changed: str) -> tuple[str, str]:
+    """A repository whose last commit (the push) changed ``changed``: (before, after)."""
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    repo.mkdir(parents=True)
+    git("init", "-q")
+    (repo / "README.md").write_text("first\n")
+    git("add", "-A")
+    git("commit", "-qm", "first")
+    before = git("rev-parse", "HEAD")
+    for path in changed:
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text("changed\n")
+    git("add", "-A")
+    git("commit", "-qm", "push")
+    return before, git("rev-parse", "HEAD")
+
+
+@pytest.mark.parametrize("name", ANSWER_SETS)
+def test_a_push_that_changed_infra_deploys_only_through_infra_yml(renders, tmp_path, name):
+    """A push to main that changed infra/ and code triggers deploy.yml and infra.yml; the
+    direct deploy skips with a notice (before touching Azure) and infra.yml's call deploys
+    after its apply. A called workflow sees the caller's github context, so github.workflow
+    tells the two runs apart.
+
+    Source: GitHub, "Reuse workflows" ("the github context is always associated with the
+    caller workflow", https://docs.github.com/actions/using-workflows/reusing-workflows);
+    `paths-ignore` skips a run only when every changed path matches; review m8."""
+    deploy = workflow(renders[name], "deploy.yml")
+    env = environments(renders[name])[0]
+    job = deploy["jobs"][f"deploy-{env}"]
+    checkout = next(
+        s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout")
+    )
+    assert checkout["with"]["fetch-depth"] == 0
+    workspace = step_named(job, "Workspace")
+    assert workspace["env"]["DIRECT_PUSH"] == (
+        "${{ github.event_name == 'push' && github.workflow == 'deploy' }}"
+    )
+    cases = [
+        ("infra-and-code", ("infra/environment/main.tf", "src/x.py"), "true", "skipped"),
+        ("code-only", ("src/x.py",), "true", "deployed"),
+        ("called-by-infra", ("infra/environment/main.tf",), "false", "deployed"),
+    ]
+    for case, changed, direct, outcome in cases:
+        repo = tmp_path / case
+        before, after = git_push(repo, *changed)
+        calls = tmp_path / f"{case}.calls"
+        fake_tools(tmp_path / f"{case}-bin", calls, {"az": MISSING_WORKSPACE})
+        output = tmp_path / f"{case}.out"
+        output.touch()
+        result = subprocess.run(
+            ["bash", "-e", "-c", workspace["run"]],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            env={
+                "PATH": f"{tmp_path / f'{case}-bin'}:/usr/bin:/bin",
+                "GITHUB_OUTPUT": str(output),
+                "GITHUB_SHA": after,
+                "BEFORE": before,
+                "DIRECT_PUSH": direct,
+                "WORKSPACE": "w",
+                "RESOURCE_GROUP": "g",
+            },
+        )
+        assert result.returncode == 0, (case, result.stderr)
+        assert "ready=false" in output.read_text()
+        touched_azure = calls.exists() and calls.read_text()
+        if outcome == "skipped":
+            assert "This push changed infra/" in result.stdout and not touched_azure, case
+        else:
+            assert touched_azure, f"{case}: the deploy must go on to Azure"
+
+
 VARIABLE = re.compile(r"\bvars\.([A-Za-z0-9_]+)")
 FORMATTED_VARIABLE = re.compile(
     r"vars\[format\('([A-Za-z0-9_]*)\{0\}([A-Za-z0-9_]*)', inputs\.(\w+)\)\]"
