@@ -154,6 +154,27 @@ def job_name(domain: str, dataset: str, env: str) -> str:
     return f"{domain}-{dataset.replace('_', '-')}-{env}"
 
 
+def governance_job_name(domain: str, env: str) -> str:
+    """Databricks job that applies the masks, row filters and tags of every dataset (the
+    environment comes before "governance", so no dataset's job can take this name)."""
+    return f"{domain}-{env}-governance"
+
+
+def schema_name(domain: str, env: str, schema: str) -> str:
+    """Two-level Unity Catalog name of one of the domain's schemas."""
+    return ".".join((catalog_name(domain, env), _checked_uc(schema)))
+
+
+def volume_name(domain: str, env: str, volume: str) -> str:
+    """Three-level Unity Catalog name of a volume (volumes live in the bronze schema)."""
+    return ".".join((schema_name(domain, env, "bronze"), _checked_uc(volume)))
+
+
+def governance_function(domain: str, env: str, function: str) -> str:
+    """Three-level Unity Catalog name of a mask or row filter function."""
+    return ".".join((schema_name(domain, env, "governance"), _checked_uc(function)))
+
+
 def state_names(domain: str, suffix: str) -> dict[str, str]:
     """Names shared by all environments: Terraform state and the GitHub identities' home."""
     _require_domain(domain, suffix)

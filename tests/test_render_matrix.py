@@ -23,6 +23,7 @@ COMMON_FILES = {
     "resources/__init__.py",
     "resources/jobs.py",
     "scripts/bootstrap.sh",
+    "scripts/validate_bundle.py",
     ".gitignore",
     ".pre-commit-config.yaml",
     ".yamllint.yaml",
@@ -56,6 +57,7 @@ ENGINE_MODULES = (
     "spark_session",
     "storage",
     "synthetic",
+    "verify",
     "gold_transforms/__init__",
     "sources/__init__",
     "sources/eventhub",
@@ -74,6 +76,7 @@ TEST_MODULES = (
     "test_local_postgres",
     "test_pipeline",
     "test_transforms",
+    "test_verify",
 )
 # What each answer set must produce: (dataset, source type, environments).
 EXPECTED = {

@@ -5,6 +5,7 @@ generate      write synthetic source data for every contract (local run)
 run           run the medallion pipeline for every contract (or one dataset)
 add-dataset   answer a few questions and get a new contract, gold transform and README entry
 docs          rewrite the README's dataset list from the contracts
+verify        check a deployed environment live (pass/fail table; non-zero on a failure)
 """
 
 from __future__ import annotations
@@ -104,6 +105,21 @@ def _parser() -> argparse.ArgumentParser:
 
     docs = commands.add_parser("docs", help="rewrite the README's dataset list from contracts/")
     _add_docs_options(docs)
+
+    verify = commands.add_parser("verify", help="check a deployed environment live")
+    verify.add_argument("--environment", required=True, choices=domain.ENVIRONMENTS)
+    verify.add_argument(
+        "--persona-table",
+        type=Path,
+        default=Path("infra/README.md"),
+        help="file with the grants table per environment (default: infra/README.md)",
+    )
+    verify.add_argument(
+        "--only",
+        default="",
+        help="comma-separated checks to run (default: all): metastore, catalog, schema, group, "
+        "identity, network, job, masks, grants, tags",
+    )
     return parser
 
 
@@ -340,6 +356,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         console.print(f"updated the dataset list in {args.readme} ({len(contracts)} datasets)")
         return 0
+    if args.command == "verify":
+        from .verify import verify
+
+        return verify(args.environment, contracts, args.persona_table, Console(), args.only)
     if args.command == "generate":
         with ExitStack() as stack:
             postgres = _local_postgres(contracts, args.root, stack)
