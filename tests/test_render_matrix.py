@@ -50,6 +50,7 @@ ENGINE_MODULES = (
     "runtime",
     "silver",
     "spark_session",
+    "sql",
     "storage",
     "synthetic",
     "gold_transforms/__init__",
@@ -62,13 +63,16 @@ ENGINE_MODULES = (
 TEST_MODULES = (
     "__init__",
     "conftest",
+    "hostile_strings",
     "test_add_dataset",
     "test_bootstrap",
     "test_bundle",
     "test_contracts",
+    "test_databricks_paths",
     "test_governance",
     "test_local_postgres",
     "test_pipeline",
+    "test_sql_injection",
     "test_transforms",
 )
 # What each answer set must produce: (dataset, source type, environments).
