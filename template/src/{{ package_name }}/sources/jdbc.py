@@ -89,20 +89,22 @@ def watermark_literal(engine: str, column_type: str, watermark) -> str:
     fails); a ``datetime``, ``datetime2`` or ``smalldatetime`` column compares with it after
     an exact conversion. PostgreSQL: ``timestamp``/``date`` keep microseconds.
     """
+    fits = {
+        "int": isinstance(watermark, int) and not isinstance(watermark, bool),
+        "date": isinstance(watermark, date) and not isinstance(watermark, datetime),
+        "timestamp": isinstance(watermark, datetime),
+    }
+    if not fits.get("int" if column_type == "bigint" else column_type, False):
+        raise ValueError(f"watermark {watermark!r} does not fit a {column_type} column")
     value = reread_from(engine, column_type, watermark)
     if column_type in ("int", "bigint"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"watermark {value!r} is not an integer")
         return str(value)
-    if column_type == "date" and isinstance(value, date) and not isinstance(value, datetime):
+    if column_type == "date":
         text, sql_type = value.isoformat(), "date"
-    elif column_type == "timestamp" and isinstance(value, datetime):
-        if engine == "sqlserver":
-            text, sql_type = value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0", "datetime2(7)"
-        else:
-            text, sql_type = value.isoformat(sep=" ", timespec="microseconds"), "timestamp"
+    elif engine == "sqlserver":
+        text, sql_type = value.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0", "datetime2(7)"
     else:
-        raise ValueError(f"watermark {value!r} does not fit a {column_type} column")
+        text, sql_type = value.isoformat(sep=" ", timespec="microseconds"), "timestamp"
     literal = sqlserver_string(text) if engine == "sqlserver" else postgres_string(text)
     return f"CAST({literal} AS {sql_type})"
 
