@@ -35,6 +35,9 @@ from .raw import (
     with_record_id,
 )
 
+# RFC 4180: a quote inside a quoted field is doubled; Spark's CSV reader (and Auto Loader's)
+# escapes with a backslash unless told otherwise.
+CSV_ESCAPE = '"'
 BINARY_FILE_SCHEMA = "path string, modificationTime timestamp, length long, content binary"
 BatchHandler = Callable[[DataFrame, int], None]
 
@@ -74,6 +77,7 @@ def read_landed_files(spark: SparkSession, paths: list[str], contract: Contract)
             frame = (
                 spark.read.schema(schema)
                 .option("header", True)
+                .option("escape", CSV_ESCAPE)
                 .option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", "_corrupt_record")
                 .csv(group)
@@ -111,7 +115,7 @@ def autoloader_options(contract: Contract, checkpoint: str) -> dict[str, str]:
     if file_format in ("csv", "json"):
         options.update(mode="PERMISSIVE", columnNameOfCorruptRecord="_corrupt_record")
     if file_format == "csv":
-        options["header"] = "true"
+        options.update(header="true", escape=CSV_ESCAPE)
     return options
 
 
