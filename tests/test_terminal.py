@@ -83,6 +83,7 @@ def copy_interactively(template: Path, destination: Path, log: Path) -> None:
         term.answer(prompt)
     term.answer("Azure region")
     term.answer("Environments to create")
+    term.answer("How prd's workspace UI/API is reached")  # public
     term.answer(r"Dataset \(table\) name", CLEAR_LINE + "orders")
     term.answer("description of the dataset")
     term.expect("Columns, one per line")
@@ -97,6 +98,7 @@ def copy_interactively(template: Path, destination: Path, log: Path) -> None:
     for prompt in (
         "Where the dataset comes from",
         "Format of the landed files",
+        "owns the catalogs and schemas",
         "data engineers",
         "Account group of analysts",
         "allowed to see PII",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from . import domain, naming
 from .contract import ContractError, load_contracts
 from .pipeline import LAYERS, run_dataset
-from .report import RunReport
+from .report import RunReport, report_location
 from .runtime import Runtime
 
 DEFAULT_ROOT = Path("build/local")
@@ -71,7 +72,12 @@ def _parser() -> argparse.ArgumentParser:
         help="comma-separated layers to run (default: bronze,silver,gold)",
     )
     run.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="local run folder")
-    run.add_argument("--report", type=Path, default=Path("build/run_report.json"))
+    run.add_argument(
+        "--report",
+        type=Path,
+        help="report file (default: build/run_report.json locally; on Databricks a file "
+        "per run under /Volumes/<catalog>/bronze/checkpoints/_run_reports/)",
+    )
     run.add_argument(
         "--synthetic",
         type=int,
@@ -212,6 +218,7 @@ def _run(contracts, args) -> int:
             console.print(f"--dataset: no contract defines dataset {args.dataset!r}")
             return 2
     report = RunReport(target=runtime.target, environment=runtime.environment)
+    started = datetime.now(UTC)
     with ExitStack() as stack:
         postgres = _local_postgres(contracts, args.root, stack) if runtime.is_local else None
         if args.synthetic:
@@ -238,9 +245,10 @@ def _run(contracts, args) -> int:
                 result = run_dataset(spark, storage, runtime, contract, layers, jdbc, advance)
                 progress.update(task, completed=len(layers), description=contract.name)
                 report.datasets.append(result)
-        report.write(args.report)
+        report_path = args.report or report_location(runtime, started, args.dataset, layers)
+        report.write(report_path)
         report.print_summary(Console())
-        console.print(f"report: {args.report}")
+        console.print(f"report: {report_path}")
         if runtime.is_local and report.succeeded and "silver" in layers:
             _print_governance_preview(spark, storage, contracts)
     return 0 if report.succeeded else 1

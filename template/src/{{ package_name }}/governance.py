@@ -21,11 +21,24 @@ from pyspark.sql import DataFrame, SparkSession
 
 from . import domain, naming
 from .contract import Contract
+from .sql import spark_identifier, spark_name, spark_string, spark_type
 
 GOVERNANCE_SCHEMA = "governance"
 # Lineage columns of the quarantine table that may hold raw PII text.
 RAW_TEXT_COLUMNS = ("_rescued_data", "_corrupt_record")
-REDACTED = "'***REDACTED***'"
+REDACTED = spark_string("***REDACTED***")
+# The masked branch of each strategy for a string column, over the parameter ``value``.
+STRING_MASKS = {
+    "hash_sha256": "sha2(value, 256)",
+    "email_partial": (
+        f"regexp_replace(value, {spark_string('^(.)[^@]*(@.*)$')}, {spark_string('$1***$2')})"
+    ),
+    "last4": (
+        f"concat(repeat({spark_string('*')}, greatest(length(value) - 4, 0)), right(value, 4))"
+    ),
+    "char_mask": "mask(value)",
+    "redact": f"CASE WHEN value IS NOT NULL THEN {REDACTED} END",
+}
 
 
 @dataclass(frozen=True)
@@ -41,23 +54,21 @@ DOMAIN_GROUPS = Groups(domain.ENGINEERS_GROUP, domain.ANALYSTS_GROUP, domain.PII
 def masked_expression(strategy: str, column_type: str) -> str:
     """The masked branch of a mask function over its parameter ``value`` (null-safe, and of
     the same type as the column)."""
+    sql_type = spark_type(column_type)
     kind = column_type.split("(")[0]
     if strategy == "null":
-        return f"CAST(NULL AS {column_type.upper()})"
+        return f"CAST(NULL AS {sql_type})"
     if strategy == "year_only":
         if kind == "date":
             return "make_date(year(value), 1, 1)"
         # Quarantined text of a date column: keep a leading year, drop the rest.
-        return "CASE WHEN value RLIKE '^[0-9]{4}' THEN concat(substr(value, 1, 4), '-01-01') END"
+        year, rest = spark_string("^[0-9]{4}"), spark_string("-01-01")
+        return f"CASE WHEN value RLIKE {year} THEN concat(substr(value, 1, 4), {rest}) END"
+    if strategy not in STRING_MASKS:
+        raise ValueError(f"{strategy!r} is not a masking strategy")
     if kind != "string":
         raise ValueError(f"strategy {strategy} cannot mask a {column_type} column")
-    return {
-        "hash_sha256": "sha2(value, 256)",
-        "email_partial": "regexp_replace(value, '^(.)[^@]*(@.*)$', '$1***$2')",
-        "last4": "concat(repeat('*', greatest(length(value) - 4, 0)), right(value, 4))",
-        "char_mask": "mask(value)",
-        "redact": f"CASE WHEN value IS NOT NULL THEN {REDACTED} END",
-    }[strategy]
+    return STRING_MASKS[strategy]
 
 
 def mask_function_name(strategy: str, column_type: str) -> str:
@@ -65,18 +76,28 @@ def mask_function_name(strategy: str, column_type: str) -> str:
     return f"mask_{strategy}_{suffix.replace(' ', '')}"
 
 
+def group_member(group: str) -> str:
+    """True for members of the account group ``group`` (Unity Catalog built-in)."""
+    return f"is_account_group_member({spark_string(group)})"
+
+
 def mask_body(strategy: str, column_type: str, groups: Groups) -> str:
-    clear = f"is_account_group_member('{groups.pii_readers}')"
+    clear = group_member(groups.pii_readers)
     return f"CASE WHEN {clear} THEN value ELSE {masked_expression(strategy, column_type)} END"
 
 
+def governance_function(catalog: str, name: str) -> str:
+    return spark_name(catalog, GOVERNANCE_SCHEMA, name)
+
+
 def mask_function_sql(catalog: str, strategy: str, column_type: str, groups: Groups) -> str:
-    name = f"{catalog}.{GOVERNANCE_SCHEMA}.{mask_function_name(strategy, column_type)}"
-    sql_type = column_type.upper()
+    name = governance_function(catalog, mask_function_name(strategy, column_type))
+    sql_type = spark_type(column_type)
+    comment = f"Column mask ({strategy}); clear only for members of {groups.pii_readers}"
     return (
         f"CREATE OR REPLACE FUNCTION {name}(value {sql_type})\n"
         f"  RETURNS {sql_type}\n"
-        f"  COMMENT 'Column mask ({strategy}); clear only for members of {groups.pii_readers}'\n"
+        f"  COMMENT {spark_string(comment)}\n"
         f"  RETURN {mask_body(strategy, column_type, groups)};"
     )
 
@@ -88,18 +109,13 @@ def row_filter_function_name(contract: Contract) -> str:
 def row_filter_body(contract: Contract, groups: Groups) -> str:
     """Engineers and PII readers (which include the pipeline) see every row; each listed
     group sees the rows whose filter column holds one of its values."""
-    conditions = [
-        f"is_account_group_member('{groups.engineers}')",
-        f"is_account_group_member('{groups.pii_readers}')",
-    ]
+    conditions = [group_member(groups.engineers), group_member(groups.pii_readers)]
     for group, values in sorted(contract.row_filter.allowed_values.items()):
-        allowed = ", ".join(f"'{value}'" for value in values)
-        conditions.append(f"(is_account_group_member('{group}') AND value IN ({allowed}))")
+        if not values:
+            raise ValueError(f"row filter of {contract.name}: group {group!r} has no values")
+        allowed = ", ".join(spark_string(value) for value in values)
+        conditions.append(f"({group_member(group)} AND value IN ({allowed}))")
     return " OR ".join(conditions)
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def silver_masks(contract: Contract) -> dict[str, tuple[str, str]]:
@@ -109,12 +125,14 @@ def silver_masks(contract: Contract) -> dict[str, tuple[str, str]]:
 
 @dataclass(frozen=True)
 class ProtectedTable:
-    """A table and the strategy (and type) of each of its columns that must be masked."""
+    """A table (its quoted name) and the strategy (and type) of each of its columns that
+    must be masked; ``described`` tables also get the contract's comments."""
 
     name: str
     masks: dict[str, tuple[str, str]]
     unmasked: list[str]
     row_filter_column: str | None
+    described: bool = False
 
 
 def protected_tables(
@@ -125,10 +143,11 @@ def protected_tables(
     filter_column = contract.row_filter.column if contract.row_filter else None
     tables = [
         ProtectedTable(
-            f"{catalog}.silver.{contract.name}",
+            spark_name(catalog, "silver", contract.name),
             masks,
             [c for c in contract.column_names if c not in strategies],
             filter_column,
+            described=True,
         )
     ]
     quarantine = {name: (strategies[name], "string") for name in strategies}
@@ -136,7 +155,7 @@ def protected_tables(
         quarantine.update({name: ("redact", "string") for name in RAW_TEXT_COLUMNS})
     tables.append(
         ProtectedTable(
-            f"{catalog}.silver.{naming.quarantine_table(contract.name)}",
+            spark_name(catalog, "silver", naming.quarantine_table(contract.name)),
             quarantine,
             [c for c in [*contract.column_names, *RAW_TEXT_COLUMNS] if c not in quarantine],
             filter_column,
@@ -146,7 +165,7 @@ def protected_tables(
         gold_masks = {name: masks[name] for name in gold_columns if name in masks}
         tables.append(
             ProtectedTable(
-                f"{catalog}.gold.{gold_table}",
+                spark_name(catalog, "gold", gold_table),
                 gold_masks,
                 [c for c in gold_columns if c not in gold_masks],
                 filter_column if filter_column in gold_columns else None,
@@ -170,12 +189,13 @@ def governance_statements(
     tables = protected_tables(contract, catalog, gold_table, gold_columns or [])
     functions = sorted({mask for table in tables for mask in table.masks.values()})
     statements = [mask_function_sql(catalog, *mask, groups) for mask in functions]
+    row_filter = governance_function(catalog, row_filter_function_name(contract))
     if contract.row_filter:
-        name = f"{catalog}.{GOVERNANCE_SCHEMA}.{row_filter_function_name(contract)}"
+        comment = f"Row filter of {contract.name} on {contract.row_filter.column}"
         statements.append(
-            f"CREATE OR REPLACE FUNCTION {name}(value STRING)\n"
+            f"CREATE OR REPLACE FUNCTION {row_filter}(value STRING)\n"
             "  RETURNS BOOLEAN\n"
-            f"  COMMENT 'Row filter of {contract.name} on {contract.row_filter.column}'\n"
+            f"  COMMENT {spark_string(comment)}\n"
             f"  RETURN {row_filter_body(contract, groups)};"
         )
     pii = {c.name: c.pii for c in contract.columns if c.pii}
@@ -183,41 +203,38 @@ def governance_statements(
     classification = (
         "restricted" if pii else ("confidential" if contract.masked_columns else "internal")
     )
+    tags = {"domain": contract.domain, "classification": classification}
+    table_tags = ", ".join(f"{spark_string(k)} = {spark_string(v)}" for k, v in tags.items())
     for table in tables:
         if exists is not None and not exists(table.name):
             continue
-        statements.append(
-            f"ALTER TABLE {table.name} SET TAGS ('domain' = {_quote(contract.domain)}, "
-            f"'classification' = {_quote(classification)});"
-        )
-        if table.name.endswith(f".silver.{contract.name}") and contract.description:
-            statements.append(f"COMMENT ON TABLE {table.name} IS {_quote(contract.description)};")
-        for column, (strategy, column_type) in sorted(table.masks.items()):
-            function = f"{catalog}.{GOVERNANCE_SCHEMA}.{mask_function_name(strategy, column_type)}"
+        statements.append(f"ALTER TABLE {table.name} SET TAGS ({table_tags});")
+        if table.described and contract.description:
             statements.append(
-                f"ALTER TABLE {table.name} ALTER COLUMN {column} SET MASK {function};"
+                f"COMMENT ON TABLE {table.name} IS {spark_string(contract.description)};"
+            )
+        for column, (strategy, column_type) in sorted(table.masks.items()):
+            function = governance_function(catalog, mask_function_name(strategy, column_type))
+            statements.append(
+                f"ALTER TABLE {table.name} ALTER COLUMN {spark_identifier(column)} "
+                f"SET MASK {function};"
             )
         for column in table.unmasked:
-            statements.append(f"ALTER TABLE {table.name} ALTER COLUMN {column} DROP MASK;")
+            statements.append(
+                f"ALTER TABLE {table.name} ALTER COLUMN {spark_identifier(column)} DROP MASK;"
+            )
         for column in [*table.masks, *table.unmasked]:
+            alter_column = f"ALTER TABLE {table.name} ALTER COLUMN {spark_identifier(column)}"
             if column in pii:
-                statements.append(
-                    f"ALTER TABLE {table.name} ALTER COLUMN {column} "
-                    f"SET TAGS ('pii' = {_quote(pii[column])});"
-                )
+                pii_tag = f"{spark_string('pii')} = {spark_string(pii[column])}"
+                statements.append(f"{alter_column} SET TAGS ({pii_tag});")
             elif not column.startswith("_"):
-                statements.append(
-                    f"ALTER TABLE {table.name} ALTER COLUMN {column} UNSET TAGS ('pii');"
-                )
-            if column in descriptions and table.name.endswith(f".silver.{contract.name}"):
-                statements.append(
-                    f"ALTER TABLE {table.name} ALTER COLUMN {column} "
-                    f"COMMENT {_quote(descriptions[column])};"
-                )
+                statements.append(f"{alter_column} UNSET TAGS ({spark_string('pii')});")
+            if column in descriptions and table.described:
+                statements.append(f"{alter_column} COMMENT {spark_string(descriptions[column])};")
         if table.row_filter_column:
-            function = f"{catalog}.{GOVERNANCE_SCHEMA}.{row_filter_function_name(contract)}"
-            on = table.row_filter_column
-            statements.append(f"ALTER TABLE {table.name} SET ROW FILTER {function} ON ({on});")
+            on = spark_identifier(table.row_filter_column)
+            statements.append(f"ALTER TABLE {table.name} SET ROW FILTER {row_filter} ON ({on});")
         else:
             statements.append(f"ALTER TABLE {table.name} DROP ROW FILTER;")
     return statements
@@ -234,31 +251,36 @@ def persona_view(
     """What a member of ``member_of`` sees of ``frame`` once the masks and the row filter
     apply: the same function bodies as in Unity Catalog, run as temporary functions with
     ``is_account_group_member`` answering for this persona."""
-    membership = ", ".join(_quote(group) for group in member_of) or "NULL"
+    membership = ", ".join(spark_string(group) for group in member_of) or "NULL"
     spark.sql(
         "CREATE OR REPLACE TEMPORARY FUNCTION is_account_group_member(g STRING) "
         f"RETURNS BOOLEAN RETURN coalesce(g IN ({membership}), false)"
     )
     for strategy, column_type in set(masks.values()):
-        sql_type = column_type.upper()
+        sql_type = spark_type(column_type)
+        function = spark_identifier(mask_function_name(strategy, column_type))
         spark.sql(
-            f"CREATE OR REPLACE TEMPORARY FUNCTION {mask_function_name(strategy, column_type)}"
-            f"(value {sql_type}) RETURNS {sql_type} "
-            f"RETURN {mask_body(strategy, column_type, groups)}"
+            f"CREATE OR REPLACE TEMPORARY FUNCTION {function}(value {sql_type}) "
+            f"RETURNS {sql_type} RETURN {mask_body(strategy, column_type, groups)}"
         )
-    view = f"governed_{contract.name}"
-    frame.createOrReplaceTempView(view)
-    columns = [
-        f"{mask_function_name(*masks[c])}(`{c}`) AS `{c}`" if c in masks else f"`{c}`"
-        for c in frame.columns
-    ]
+    view = spark_identifier(f"governed_{contract.name}")
+    frame.createOrReplaceTempView(view)  # parsed as an identifier: quoted
+    columns = []
+    for column in frame.columns:
+        quoted = spark_identifier(column)
+        if column in masks:
+            function = spark_identifier(mask_function_name(*masks[column]))
+            columns.append(f"{function}({quoted}) AS {quoted}")
+        else:
+            columns.append(quoted)
     query = f"SELECT {', '.join(columns)} FROM {view}"
     if contract.row_filter and contract.row_filter.column in frame.columns:
+        row_filter = spark_identifier(row_filter_function_name(contract))
         spark.sql(
-            f"CREATE OR REPLACE TEMPORARY FUNCTION {row_filter_function_name(contract)}"
-            f"(value STRING) RETURNS BOOLEAN RETURN {row_filter_body(contract, groups)}"
+            f"CREATE OR REPLACE TEMPORARY FUNCTION {row_filter}(value STRING) "
+            f"RETURNS BOOLEAN RETURN {row_filter_body(contract, groups)}"
         )
-        query += f" WHERE {row_filter_function_name(contract)}(`{contract.row_filter.column}`)"
+        query += f" WHERE {row_filter}({spark_identifier(contract.row_filter.column)})"
     return spark.sql(query)
 
 
@@ -271,10 +293,11 @@ def gold_columns(spark: SparkSession, contract: Contract) -> tuple[str | None, l
     transform = transform_for(contract)
     if transform is None:
         return None, []
+    lineage_types = {"_ingested_at": "timestamp", "_ingest_batch": "bigint"}
     schema = ", ".join(
-        [f"`{c.name}` {c.type}" for c in contract.columns]
-        + [f"`{name}` {'timestamp' if name == '_ingested_at' else 'string'}" for name in LINEAGE]
-    ).replace("`_ingest_batch` string", "`_ingest_batch` bigint")
+        [f"{spark_identifier(c.name)} {spark_type(c.type)}" for c in contract.columns]
+        + [f"{spark_identifier(name)} {lineage_types.get(name, 'string')}" for name in LINEAGE]
+    )
     empty = spark.createDataFrame([], schema)
     return transform.table, transform.module.build(empty).columns
 

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .sql import postgres_identifier, postgres_string
+
 INSTALL_HINT = "apt-get install postgresql libpostgresql-jdbc-java"
 SERVER_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 SERVER_PROGRAMS = ("initdb", "pg_ctl", "postgres")
@@ -98,28 +100,22 @@ def postgres_type(databricks_type: str) -> str:
     raise ValueError(f"{databricks_type!r} is not a supported column type (one of {known})")
 
 
-def quote_identifier(name: str) -> str:
-    """A PostgreSQL identifier, quoted so reserved words (``order``, ``user``) work.
-
-    Names are lower-cased first: the engine queries the source with unquoted names, which
-    PostgreSQL folds to lower case, so quoting must not preserve any upper case.
-    """
-    if not name:
-        raise ValueError("empty identifier")
-    return '"' + name.lower().replace('"', '""') + '"'
-
-
 def qualified_table(table: str) -> tuple[str | None, str]:
-    """``schema.table`` or ``table`` as (quoted schema or None, quoted qualified name)."""
+    """``schema.table`` or ``table`` as (quoted schema or None, quoted qualified name).
+
+    Names keep their case, as the engine quotes them when it reads the source.
+    """
     parts = table.split(".")
     if len(parts) > 2 or not all(parts):
         raise ValueError(f"{table!r}: expected 'table' or 'schema.table'")
-    quoted = [quote_identifier(part) for part in parts]
+    quoted = [postgres_identifier(part) for part in parts]
     return (quoted[0] if len(quoted) == 2 else None), ".".join(quoted)
 
 
-def quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+def conf_string(value: str) -> str:
+    """A postgresql.conf string value: quotes doubled, backslashes escaped (the GUC file
+    parser reads backslash escapes)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def csv_field(value: Any) -> str:
@@ -274,7 +270,7 @@ class LocalPostgres:
             raise ValueError(f"{table}: a table needs at least one column")
         schema, qualified = qualified_table(table)
         definitions = ", ".join(
-            f"{quote_identifier(name)} {postgres_type(kind)}" for name, kind in columns
+            f"{postgres_identifier(name)} {postgres_type(kind)}" for name, kind in columns
         )
         statements = [f"CREATE TABLE IF NOT EXISTS {qualified} ({definitions})"]
         if schema:
@@ -301,7 +297,7 @@ class LocalPostgres:
             raise ValueError(
                 f"{table}: a value holds a line that is just '\\.'; COPY cannot load it"
             )
-        names = ", ".join(quote_identifier(column) for column in columns)
+        names = ", ".join(postgres_identifier(column) for column in columns)
         output = self._psql(
             f"COPY {qualified} ({names}) FROM STDIN (FORMAT csv, NULL '')",
             stdin=data,
@@ -476,7 +472,7 @@ class LocalPostgres:
         with (cluster / "postgresql.conf").open("a", encoding="utf-8") as conf:
             conf.write("\n# local_postgres.py: a throw-away server on loopback only.\n")
             for name, value in settings.items():
-                conf.write(f"{name} = {quote_literal(value)}\n")
+                conf.write(f"{name} = {conf_string(value)}\n")
 
     def _launch(self, bin_dir: Path) -> None:
         log = self.log_file
@@ -530,11 +526,11 @@ class LocalPostgres:
 
     def _ensure_database(self) -> None:
         found = self._psql(
-            f"SELECT 1 FROM pg_database WHERE datname = {quote_literal(self.database)}",
+            f"SELECT 1 FROM pg_database WHERE datname = {postgres_string(self.database)}",
             database="postgres",
         )
         if found.strip() != "1":
-            self._psql(f"CREATE DATABASE {quote_identifier(self.database)}", database="postgres")
+            self._psql(f"CREATE DATABASE {postgres_identifier(self.database)}", database="postgres")
 
     def _running(self, bin_dir: Path, cluster: Path | None = None) -> bool:
         cluster = cluster or self.cluster_dir

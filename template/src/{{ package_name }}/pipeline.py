@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from . import bronze, silver
+from . import bronze, naming, silver
 from .contract import Contract
 from .gold import build_gold
 from .quality import typed
@@ -23,7 +23,7 @@ from .report import DatasetReport
 from .runtime import Runtime
 from .sources.eventhub import ingest_events
 from .sources.files import ingest_files
-from .sources.jdbc import JdbcConnection, read_increment
+from .sources.jdbc import JdbcConnection, read_increment, reread_from
 from .storage import Storage, max_of
 
 LAYERS = ("bronze", "silver", "gold")
@@ -54,6 +54,32 @@ def _last_batch(storage: Storage, contract: Contract) -> int:
     return -1 if last is None else last
 
 
+def jdbc_increment(
+    spark: SparkSession,
+    storage: Storage,
+    contract: Contract,
+    jdbc: JdbcConnection,
+    has_bronze: bool,
+) -> DataFrame:
+    """The source rows bronze does not hold yet: those at or above the bronze watermark
+    (``>=``, so rows committed later with the watermark's value are read), less the records
+    bronze already has at that boundary (same record id), so a re-run appends nothing."""
+    if not has_bronze:
+        return read_increment(spark, contract, jdbc, None)
+    column = contract.source.incremental_column
+    column_type = contract.column(column).type
+    existing = storage.read("bronze", contract.name).select(
+        typed(column, column_type).alias("_watermark"), "_record_id"
+    )
+    watermark = max_of(existing, "_watermark")
+    increment = read_increment(spark, contract, jdbc, watermark)
+    if watermark is None:
+        return increment
+    lowest = reread_from(contract.source.engine, column_type, watermark)
+    boundary = existing.where(F.col("_watermark") >= F.lit(lowest)).select("_record_id")
+    return increment.join(boundary, "_record_id", "left_anti")
+
+
 def ingest(
     spark: SparkSession,
     storage: Storage,
@@ -69,18 +95,14 @@ def ingest(
         stream, first = bronze.stream_identity(Path(runtime.checkpoints(contract.name)), before + 1)
         app = bronze.app_id(contract.name, stream)
         handler = bronze.batch_handler(storage.batch_writer("bronze", contract.name, app), first)
-        (ingest_files if kind == "files" else ingest_events)(spark, runtime, contract, handler)
+        if kind == "files":
+            ingest_files(spark, runtime, contract, handler)
+        else:
+            report.bronze.data_loss = ingest_events(spark, runtime, contract, handler)
     else:
         if jdbc is None:
             raise RuntimeError(f"{contract.name}: a JDBC source needs a connection")
-        watermark = None
-        if before >= 0:
-            column = contract.source.incremental_column
-            existing = storage.read("bronze", contract.name)
-            watermark = max_of(
-                existing.select(typed(column, contract.column(column).type).alias(column)), column
-            )
-        raw = read_increment(spark, contract, jdbc, watermark)
+        raw = jdbc_increment(spark, storage, contract, jdbc, before >= 0)
         write = storage.batch_writer("bronze", contract.name, bronze.app_id(contract.name, "jdbc"))
         bronze.batch_handler(write, before + 1)(raw, 0)
     if not storage.exists("bronze", contract.name):
@@ -105,6 +127,9 @@ def refine(storage: Storage, runtime: Runtime, contract: Contract, report: Datas
     progress = SilverProgress(runtime, contract.name)
     done = progress.last_batch()
     new = storage.cached(storage.read("bronze", contract.name, after=("_ingest_batch", done)))
+    quarantine = naming.quarantine_table(contract.name)
+    silver_before = storage.count("silver", contract.name)
+    quarantine_before = storage.count("silver", quarantine)
     try:
         newest_batch = max_of(new, "_ingest_batch")
         if newest_batch is None:
@@ -112,6 +137,9 @@ def refine(storage: Storage, runtime: Runtime, contract: Contract, report: Datas
         outcome = silver.process(new, contract, storage)
     finally:
         storage.release(new)
+    # Counted on the tables, not on the split: a replayed batch (silver progress lost after
+    # its MERGE) finds its failing records already quarantined and adds nothing there.
+    quarantined = storage.count("silver", quarantine) - quarantine_before
     s = report.silver
     s.rows_read += outcome.rows_read
     s.upserts += outcome.upserts
@@ -119,7 +147,9 @@ def refine(storage: Storage, runtime: Runtime, contract: Contract, report: Datas
     s.updated += outcome.merge.updated
     s.not_applied_older += outcome.merge.unchanged
     s.superseded_duplicates += outcome.superseded_duplicates
-    s.quarantined += outcome.quarantined
+    s.quarantined += quarantined
+    s.already_quarantined += outcome.quarantined - quarantined
+    s.table_growth += storage.count("silver", contract.name) - silver_before
     for rule, failed in outcome.rules.items():
         s.rules[rule] = s.rules.get(rule, 0) + failed
     progress.save(newest_batch)

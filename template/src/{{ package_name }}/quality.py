@@ -13,6 +13,7 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 
 from .contract import Contract
+from .sql import spark_identifier, spark_type
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Rule:
 
 def typed(column: str, column_type: str) -> Column:
     """The text value cast to the contract type; NULL when it cannot be cast."""
-    return F.expr(f"try_cast(`{column}` AS {column_type})")
+    return F.expr(f"try_cast({spark_identifier(column)} AS {spark_type(column_type)})")
 
 
 def record_rules(contract: Contract) -> list[Rule]:

@@ -17,6 +17,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from .runtime import Runtime
+from .sql import datafusion_identifier, spark_identifier, spark_name
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class MergeCounts:
 
 class Storage(Protocol):
     def exists(self, layer: str, table: str) -> bool: ...
+
+    def count(self, layer: str, table: str) -> int:
+        """Rows in the table (0 when it does not exist yet)."""
 
     def read(self, layer: str, table: str, after: tuple[str, int] | None = None) -> DataFrame:
         """The table, or only its rows whose ``after[0]`` column is above ``after[1]``."""
@@ -66,21 +70,29 @@ class Storage(Protocol):
 
 @dataclass(frozen=True)
 class SqlDialect:
-    """How null-safe equality is written: Spark SQL on Databricks, DataFusion in delta-rs."""
+    """How a MERGE condition is written: Spark SQL on Databricks, DataFusion in delta-rs.
+    ``same``/``differs`` compare ``{t}`` and ``{s}``, the quoted target and source columns."""
 
+    quote: Callable[[str], str]
     same: str
     differs: str
 
+    def columns(self, column: str) -> dict[str, str]:
+        quoted = self.quote(column)
+        return {"t": f"t.{quoted}", "s": f"s.{quoted}"}
 
-SPARK_SQL = SqlDialect(same="t.`{c}` <=> s.`{c}`", differs="NOT (t.`{c}` <=> s.`{c}`)")
+
+SPARK_SQL = SqlDialect(spark_identifier, same="{t} <=> {s}", differs="NOT ({t} <=> {s})")
 # DataFusion binds OR tighter than IS [NOT] DISTINCT FROM: every comparison is parenthesised.
 DELTA_RS_SQL = SqlDialect(
-    same="(t.{c} IS NOT DISTINCT FROM s.{c})", differs="(t.{c} IS DISTINCT FROM s.{c})"
+    datafusion_identifier,
+    same="({t} IS NOT DISTINCT FROM {s})",
+    differs="({t} IS DISTINCT FROM {s})",
 )
 
 
 def merge_condition(keys: list[str], dialect: SqlDialect) -> str:
-    return " AND ".join(dialect.same.format(c=k) for k in keys)
+    return " AND ".join(dialect.same.format(**dialect.columns(k)) for k in keys)
 
 
 def update_condition(
@@ -88,15 +100,17 @@ def update_condition(
 ) -> str:
     """Update a matched row only when the source is not older and something changed, so a
     re-run with the same data changes nothing and a late, older record never wins."""
-    changed = " OR ".join(dialect.differs.format(c=c) for c in columns if c not in keys)
+    changed = " OR ".join(
+        dialect.differs.format(**dialect.columns(c)) for c in columns if c not in keys
+    )
     condition = f"({changed})" if changed else "false"
     if newer:
-        condition = f"s.{newer} >= t.{newer} AND {condition}"
+        condition = "{s} >= {t} AND ".format(**dialect.columns(newer)) + condition
     return condition
 
 
 def merge_sql(
-    target: str,
+    target: tuple[str, ...],
     source_view: str,
     columns: list[str],
     keys: list[str],
@@ -104,9 +118,11 @@ def merge_sql(
     insert_only: bool,
     delete_missing: bool = False,
 ) -> str:
-    """The Databricks MERGE statement of ``DatabricksStorage.merge``."""
+    """The Databricks MERGE statement of ``DatabricksStorage.merge`` (``target`` is the
+    catalog, schema and table name)."""
     on = merge_condition(keys, SPARK_SQL)
-    statement = f"MERGE INTO {target} AS t USING {source_view} AS s ON {on}"
+    source = spark_identifier(source_view)
+    statement = f"MERGE INTO {spark_name(*target)} AS t USING {source} AS s ON {on}"
     if not insert_only:
         when = update_condition(columns, keys, newer, SPARK_SQL)
         statement += f" WHEN MATCHED AND {when} THEN UPDATE SET *"
@@ -139,11 +155,23 @@ class DatabricksStorage:
         self.spark = spark
         self.runtime = runtime
 
+    def _name(self, layer: str, table: str) -> str:
+        """The table's quoted three-level name (Spark parses it as a multipart identifier)."""
+        return spark_name(*self._parts(layer, table))
+
+    def _parts(self, layer: str, table: str) -> tuple[str, str, str]:
+        return self.runtime.catalog, layer, table
+
     def exists(self, layer: str, table: str) -> bool:
-        return self.spark.catalog.tableExists(self.runtime.table(layer, table))
+        return self.spark.catalog.tableExists(self._name(layer, table))
+
+    def count(self, layer: str, table: str) -> int:
+        return (
+            self.spark.table(self._name(layer, table)).count() if self.exists(layer, table) else 0
+        )
 
     def read(self, layer: str, table: str, after: tuple[str, int] | None = None) -> DataFrame:
-        frame = self.spark.table(self.runtime.table(layer, table))
+        frame = self.spark.table(self._name(layer, table))
         return frame.where(F.col(after[0]) > after[1]) if after else frame
 
     def _create_if_missing(self, name: str, rows: DataFrame) -> None:
@@ -153,11 +181,11 @@ class DatabricksStorage:
     def append(self, layer, table, rows, *, app_id, version) -> int:
         count = rows.count()
         if count:
-            _append_once(self.runtime.table(layer, table), app_id)(rows, version)
+            _append_once(self._name(layer, table), app_id)(rows, version)
         return count
 
     def batch_writer(self, layer, table, app_id):
-        return _append_once(self.runtime.table(layer, table), app_id)
+        return _append_once(self._name(layer, table), app_id)
 
     def cached(self, rows: DataFrame) -> DataFrame:
         return rows
@@ -168,15 +196,23 @@ class DatabricksStorage:
     def merge(
         self, layer, table, rows, keys, *, newer=None, insert_only=False, delete_missing=False
     ) -> MergeCounts:
-        name = self.runtime.table(layer, table)
+        name = self._name(layer, table)
         self._create_if_missing(name, rows)
         source_rows = rows.count()
         if not source_rows:
             return MergeCounts(0, 0, 0)
         view = f"merge_source_{layer}_{table}"
-        rows.createOrReplaceTempView(view)
+        rows.createOrReplaceTempView(spark_identifier(view))  # parsed as an identifier
         metrics = self.spark.sql(
-            merge_sql(name, view, rows.columns, keys, newer, insert_only, delete_missing)
+            merge_sql(
+                self._parts(layer, table),
+                view,
+                rows.columns,
+                keys,
+                newer,
+                insert_only,
+                delete_missing,
+            )
         ).first()
         return MergeCounts(
             source_rows,
@@ -199,6 +235,13 @@ class LocalStorage:
         from deltalake import DeltaTable
 
         return DeltaTable.is_deltatable(self._path(layer, table))
+
+    def count(self, layer: str, table: str) -> int:
+        from deltalake import DeltaTable
+
+        if not self.exists(layer, table):
+            return 0
+        return DeltaTable(self._path(layer, table)).to_pyarrow_dataset().count_rows()
 
     def read(self, layer: str, table: str, after: tuple[str, int] | None = None) -> DataFrame:
         import pyarrow.compute as pc

@@ -4,6 +4,12 @@ Locally a ``binaryFile`` stream (only the ``path`` column, so contents are not r
 with ``trigger(availableNow=True)`` and a checkpoint finds the files not yet ingested; each
 micro-batch reads them by format, mapping columns by name, so a file with extra columns
 (schema drift) keeps them in ``_rescued_data`` instead of dropping them.
+
+On Databricks Auto Loader reads with the contract's schema: text columns for CSV and JSON
+(typing happens in silver) plus ``_corrupt_record``, which the PERMISSIVE parsers fill with
+the text of a record they cannot parse; the contract's own types for Parquet, whose files
+carry types (an all-text schema would send every typed value to ``_rescued_data``). Values
+that do not fit land in ``_rescued_data`` (schema evolution mode ``rescue``).
 """
 
 from __future__ import annotations
@@ -20,8 +26,18 @@ from pyspark.sql import functions as F
 
 from ..contract import Contract
 from ..runtime import Runtime
-from .raw import from_json_text, from_named_columns, with_record_id
+from ..sql import spark_identifier, spark_type
+from .raw import (
+    column,
+    from_json_text,
+    from_named_columns,
+    record_identity,
+    with_record_id,
+)
 
+# RFC 4180: a quote inside a quoted field is doubled; Spark's CSV reader (and Auto Loader's)
+# escapes with a backslash unless told otherwise.
+CSV_ESCAPE = '"'
 BINARY_FILE_SCHEMA = "path string, modificationTime timestamp, length long, content binary"
 BatchHandler = Callable[[DataFrame, int], None]
 
@@ -39,7 +55,7 @@ def _header(path: str) -> tuple[str, ...]:
 def read_landed_files(spark: SparkSession, paths: list[str], contract: Contract) -> DataFrame:
     """Raw records of the given files (one format per contract)."""
     file_format = contract.source.format
-    identity = F.to_json(F.struct(*contract.column_names, "_rescued_data", "_corrupt_record"))
+    identity = record_identity(contract)
     if file_format == "json":
         frame = spark.read.text(paths).select(
             "value", F.col("_metadata.file_path").alias("_source")
@@ -56,10 +72,12 @@ def read_landed_files(spark: SparkSession, paths: list[str], contract: Contract)
     frames = []
     for columns, group in groups.items():
         if file_format == "csv":
-            schema = ", ".join(f"`{c}` string" for c in columns) + ", _corrupt_record string"
+            schema = ", ".join(f"{spark_identifier(c)} string" for c in columns)
+            schema += ", _corrupt_record string"
             frame = (
                 spark.read.schema(schema)
                 .option("header", True)
+                .option("escape", CSV_ESCAPE)
                 .option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", "_corrupt_record")
                 .csv(group)
@@ -73,6 +91,44 @@ def read_landed_files(spark: SparkSession, paths: list[str], contract: Contract)
     for frame in frames[1:]:
         raw = raw.unionByName(frame)
     return with_record_id(raw, F.col("_source"), identity)
+
+
+def autoloader_schema(contract: Contract) -> str:
+    """The schema Auto Loader reads with (DDL)."""
+    if contract.source.format == "parquet":
+        return ", ".join(
+            f"{spark_identifier(c.name)} {spark_type(c.type)}" for c in contract.columns
+        )
+    text = [f"{spark_identifier(name)} STRING" for name in contract.column_names]
+    return ", ".join([*text, "_corrupt_record STRING"])
+
+
+def autoloader_options(contract: Contract, checkpoint: str) -> dict[str, str]:
+    """Auto Loader options: rescue what does not fit the schema, keep corrupt records."""
+    file_format = contract.source.format
+    options = {
+        "cloudFiles.format": file_format,
+        "cloudFiles.schemaLocation": f"{checkpoint}/schema",
+        "cloudFiles.schemaEvolutionMode": "rescue",
+        "rescuedDataColumn": "_rescued_data",
+    }
+    if file_format in ("csv", "json"):
+        options.update(mode="PERMISSIVE", columnNameOfCorruptRecord="_corrupt_record")
+    if file_format == "csv":
+        options.update(header="true", escape=CSV_ESCAPE)
+    return options
+
+
+def autoloader_records(frame: DataFrame, contract: Contract) -> DataFrame:
+    """Raw records (text columns and lineage) from what Auto Loader read."""
+    corrupt = "_corrupt_record" if "_corrupt_record" in frame.columns else None
+    raw = frame.select(
+        *[column(name).cast("string").alias(name) for name in contract.column_names],
+        column("_rescued_data").cast("string").alias("_rescued_data"),
+        (column(corrupt) if corrupt else F.lit(None)).cast("string").alias("_corrupt_record"),
+        F.col("_metadata.file_path").alias("_source"),
+    )
+    return with_record_id(raw, F.col("_source"), record_identity(contract))
 
 
 def ingest_files(
@@ -98,25 +154,13 @@ def ingest_files(
             if found:
                 handle_batch(read_landed_files(spark, sorted(found), contract), batch_id)
     else:
-        schema = ", ".join(f"`{name}` string" for name in contract.column_names)
-        stream = (
+        stream = autoloader_records(
             spark.readStream.format("cloudFiles")
-            .option("cloudFiles.format", contract.source.format)
-            .option("cloudFiles.schemaLocation", f"{checkpoint}/schema")
-            .option("cloudFiles.schemaEvolutionMode", "rescue")
-            .option("rescuedDataColumn", "_rescued_data")
-            .option("header", "true")
-            .schema(schema)
-            .load(landing)
+            .options(**autoloader_options(contract, checkpoint))
+            .schema(autoloader_schema(contract))
+            .load(landing),
+            contract,
         )
-        stream = stream.select(
-            *contract.column_names,
-            "_rescued_data",
-            F.lit(None).cast("string").alias("_corrupt_record"),
-            F.col("_metadata.file_path").alias("_source"),
-        )
-        identity = F.to_json(F.struct(*contract.column_names, "_rescued_data"))
-        stream = with_record_id(stream, F.col("_source"), identity)
 
         def batch(raw: DataFrame, batch_id: int) -> None:
             handle_batch(raw, batch_id)

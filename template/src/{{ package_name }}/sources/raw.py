@@ -6,6 +6,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from ..contract import Contract
+from ..sql import spark_identifier
 
 
 def from_json_text(text: Column, contract: Contract) -> list[Column]:
@@ -20,6 +21,11 @@ def from_json_text(text: Column, contract: Contract) -> list[Column]:
     ]
 
 
+def column(name: str) -> Column:
+    """A column by its exact name: dots and backticks in names from files are not syntax."""
+    return F.col(spark_identifier(name))
+
+
 def from_named_columns(frame: DataFrame, contract: Contract, corrupt: str | None) -> list[Column]:
     """Contract columns (text) and rescued extras from a frame with named columns."""
     present = set(frame.columns) - {corrupt, "_source"}
@@ -27,7 +33,7 @@ def from_named_columns(frame: DataFrame, contract: Contract, corrupt: str | None
     rescued = (
         F.map_filter(
             F.create_map(
-                *[x for name in extras for x in (F.lit(name), F.col(name).cast("string"))]
+                *[x for name in extras for x in (F.lit(name), column(name).cast("string"))]
             ),
             lambda _, value: value.isNotNull(),
         )
@@ -36,7 +42,7 @@ def from_named_columns(frame: DataFrame, contract: Contract, corrupt: str | None
     )
     return [
         *[
-            (F.col(name).cast("string") if name in present else F.lit(None).cast("string")).alias(
+            (column(name).cast("string") if name in present else F.lit(None).cast("string")).alias(
                 name
             )
             for name in contract.column_names
@@ -44,8 +50,14 @@ def from_named_columns(frame: DataFrame, contract: Contract, corrupt: str | None
         (F.when(F.size(rescued) > 0, F.to_json(rescued)) if extras else F.lit(None))
         .cast("string")
         .alias("_rescued_data"),
-        (F.col(corrupt) if corrupt else F.lit(None)).cast("string").alias("_corrupt_record"),
+        (column(corrupt) if corrupt else F.lit(None)).cast("string").alias("_corrupt_record"),
     ]
+
+
+def record_identity(contract: Contract) -> Column:
+    """What makes a record itself: its values, rescued fields and corrupt text (null fields
+    are left out of the JSON, so sources without corrupt text get the same identity)."""
+    return F.to_json(F.struct(*contract.column_names, "_rescued_data", "_corrupt_record"))
 
 
 def with_record_id(frame: DataFrame, *identity: Column) -> DataFrame:
