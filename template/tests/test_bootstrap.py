@@ -45,7 +45,7 @@ esac
 def run_bootstrap(tmp_path: Path, *, tools=("az", "terraform", "gh"), **env) -> tuple:
     """Run bootstrap in a copy of what it reads and writes, never in this checkout."""
     work = tmp_path / "repo"
-    for part in ("scripts", "infra/domain.json", ".copier-answers.yml"):
+    for part in ("scripts", "infra/domain.json", "infra/bootstrap", ".copier-answers.yml"):
         source, target = ROOT / part, work / part
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
