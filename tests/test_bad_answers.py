@@ -291,16 +291,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("answers", "question", "rule"),
-    [case[1:] for case in CASES],
-    ids=[case[0] for case in CASES],
-)
-def test_bad_answer_is_rejected_without_output(template_repo, tmp_path, answers, question, rule):
+def copy_with_answers(template_repo, tmp_path, answers, destination):
+    """`copier copy --defaults --data-file` as a user runs it (no prompts)."""
     data_file = tmp_path / "answers.yml"
     data_file.write_text(yaml.safe_dump(answers))
-    destination = tmp_path / "out" / "domain"
-    result = copier_cli(
+    return copier_cli(
         "copy",
         "--trust",
         "--defaults",
@@ -311,6 +306,16 @@ def test_bad_answer_is_rejected_without_output(template_repo, tmp_path, answers,
         str(template_repo),
         str(destination),
     )
+
+
+@pytest.mark.parametrize(
+    ("answers", "question", "rule"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_bad_answer_is_rejected_without_output(template_repo, tmp_path, answers, question, rule):
+    destination = tmp_path / "out" / "domain"
+    result = copy_with_answers(template_repo, tmp_path, answers, destination)
     message = result.stdout + result.stderr
     assert result.returncode != 0, message
     if rule:
@@ -334,21 +339,10 @@ def test_every_validated_question_has_a_bad_answer_case():
 def test_a_question_without_a_default_says_what_to_give(template_repo, tmp_path):
     """Columns without a time column leave ordering_column with no derived default: the
     message names the question, what it needs and how to give it, in one short message."""
-    data_file = tmp_path / "answers.yml"
     columns = ["order_id string required", "status string required"]
-    data_file.write_text(yaml.safe_dump({"dataset_name": "orders", "columns": columns}))
     destination = tmp_path / "domain"
-    result = copier_cli(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref",
-        WORKING_TREE_VERSION,
-        "--data-file",
-        str(data_file),
-        str(template_repo),
-        str(destination),
-    )
+    answers = {"dataset_name": "orders", "columns": columns}
+    result = copy_with_answers(template_repo, tmp_path, answers, destination)
     assert result.returncode != 0
     assert 'Question "ordering_column" is required' in result.stderr
     assert "--data ordering_column=" in result.stderr
