@@ -56,7 +56,7 @@ def release_history(dest: Path) -> Path:
     NEXT_VERSION (the generated Makefile's first line), for update tests."""
     git(ROOT.parent, "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest))
     for release in recorded_versions():
-        git(dest, "tag", release["version"], release["commit"])
+        git(dest, "tag", "--force", release["version"], release["commit"])
     git(dest, "rm", "-r", "-q", "--cached", ".")
     for path in dest.iterdir():
         if path.is_dir() and path.name != ".git":
