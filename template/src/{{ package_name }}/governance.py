@@ -125,14 +125,16 @@ def silver_masks(contract: Contract) -> dict[str, tuple[str, str]]:
 
 @dataclass(frozen=True)
 class ProtectedTable:
-    """A table (its quoted name) and the strategy (and type) of each of its columns that
-    must be masked; ``described`` tables also get the contract's comments."""
+    """A table (its quoted name for SQL, its plain three-level name for the REST API) and the
+    strategy (and type) of each of its columns that must be masked; ``described`` tables also
+    get the contract's comments."""
 
     name: str
     masks: dict[str, tuple[str, str]]
     unmasked: list[str]
     row_filter_column: str | None
     described: bool = False
+    full_name: str = ""
 
 
 def protected_tables(
@@ -148,6 +150,7 @@ def protected_tables(
             [c for c in contract.column_names if c not in strategies],
             filter_column,
             described=True,
+            full_name=".".join((catalog, "silver", contract.name)),
         )
     ]
     quarantine = {name: (strategies[name], "string") for name in strategies}
@@ -159,6 +162,7 @@ def protected_tables(
             quarantine,
             [c for c in [*contract.column_names, *RAW_TEXT_COLUMNS] if c not in quarantine],
             filter_column,
+            full_name=".".join((catalog, "silver", naming.quarantine_table(contract.name))),
         )
     )
     if gold_table:
@@ -169,6 +173,7 @@ def protected_tables(
                 gold_masks,
                 [c for c in gold_columns if c not in gold_masks],
                 filter_column if filter_column in gold_columns else None,
+                full_name=".".join((catalog, "gold", gold_table)),
             )
         )
     return tables

@@ -301,7 +301,7 @@ def protected_tables(workspace, expected: Expected) -> Iterator[tuple[Contract, 
             gold = _table(workspace, gold_name)
             gold_columns = [c.name for c in (gold.columns or [])] if gold else []
         for table in governance_tables(contract, expected.catalog, gold_table, gold_columns):
-            yield contract, table, _table(workspace, table.name)
+            yield contract, table, _table(workspace, table.full_name)
 
 
 def _table(workspace, name: str):
@@ -318,7 +318,7 @@ def check_masks(workspace, expected: Expected) -> Iterator[Result]:
 
     for contract, table, live in protected_tables(workspace, expected):
         if live is None:
-            yield Result("masks", table.name, SKIP, "table not created yet (no run yet)")
+            yield Result("masks", table.full_name, SKIP, "table not created yet (no run yet)")
             continue
         columns = {c.name: c for c in live.columns or []}
         problems = []
@@ -345,11 +345,11 @@ def check_masks(workspace, expected: Expected) -> Iterator[Result]:
         elif live_filter is not None:
             problems.append(f"unexpected row filter {live_filter.function_name}")
         if problems:
-            yield Result("masks", table.name, FAIL, "; ".join(problems))
+            yield Result("masks", table.full_name, FAIL, "; ".join(problems))
         else:
             masked = ", ".join(sorted(table.masks)) or "none"
             row_filter = " + row filter" if table.row_filter_column else ""
-            yield Result("masks", table.name, PASS, f"masked: {masked}{row_filter}")
+            yield Result("masks", table.full_name, PASS, f"masked: {masked}{row_filter}")
 
 
 def check_grants(workspace, expected: Expected, principals: dict[str, str]) -> Iterator[Result]:
@@ -378,9 +378,9 @@ def check_grants(workspace, expected: Expected, principals: dict[str, str]) -> I
 def check_tags(workspace, expected: Expected) -> Iterator[Result]:
     for contract, table, live in protected_tables(workspace, expected):
         if live is None:
-            yield Result("tags", table.name, SKIP, "table not created yet (no run yet)")
+            yield Result("tags", table.full_name, SKIP, "table not created yet (no run yet)")
             continue
-        tags = _tags(workspace, "tables", table.name)
+        tags = _tags(workspace, "tables", table.full_name)
         problems = [
             f"table tag {key} missing" for key in ("domain", "classification") if key not in tags
         ]
@@ -389,12 +389,13 @@ def check_tags(workspace, expected: Expected) -> Iterator[Result]:
         live_columns = {c.name for c in live.columns or []}
         for column in contract.columns:
             if column.pii and column.name in live_columns:
-                column_tags = _tags(workspace, "columns", ".".join((table.name, column.name)))
+                entity = ".".join((table.full_name, column.name))
+                column_tags = _tags(workspace, "columns", entity)
                 if column_tags.get("pii") != column.pii:
                     problems.append(f"column {column.name}: pii tag {column_tags.get('pii')}")
         status = FAIL if problems else PASS
         yield Result(
-            "tags", table.name, status, "; ".join(problems) or "domain, classification, pii"
+            "tags", table.full_name, status, "; ".join(problems) or "domain, classification, pii"
         )
 
 
