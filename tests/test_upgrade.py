@@ -242,6 +242,8 @@ def test_migration_gives_every_old_contract_its_ordering_column(template_history
     """0.3.0 makes the ordering column explicit; contracts are the user's, so the update adds
     the property (the column the engine used before) and changes nothing else in the file."""
     for release in RELEASES:
+        if tuple(map(int, release.split("."))) >= (0, 3, 0):
+            continue  # rendered with orderingColumn already
         project = copy_at(template_history, tmp_path / release, release)
         contract = next((project / "contracts").glob("*.odcs.yaml"))
         before = contract.read_text()
