@@ -80,7 +80,7 @@ def column_syntax() -> list[str]:
         f"- PII kinds (and the type they need): {kinds}.",
         f"- Masking strategies (and the types they fit): {strategies}.",
         f"- Proposed mask per PII kind: {defaults}.",
-        "- `primary_key`: required columns, not PII, not `double`; proposed: the first",
+        "- `primary_key`: required columns, not PII, not `double` or `boolean`; proposed: the first",
         "  required id-like column (`id`, `*_id`, `*_key`, `*_code`, `*_number`), else the",
         "  first required one.",
         "- `ordering_column`: the column that says which version of a record is newest:",

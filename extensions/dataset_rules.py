@@ -87,7 +87,8 @@ MAX_ROW_FILTER_VALUE = 128
 # incremental (watermark) load can resume from: they grow with every change.
 ORDERING_TYPES = ("timestamp", "date", "int", "bigint")
 TEMPORAL_TYPES = ("timestamp", "date")
-KEY_TYPES_EXCLUDED = ("double",)
+# A key must compare exactly (not double) and tell more than two records apart (not boolean).
+KEY_TYPES_EXCLUDED = ("double", "boolean")
 
 # Why a key column is never masked (nor PII, which is always masked).
 KEY_NOT_MASKED = (
@@ -342,7 +343,10 @@ def check_primary_key(primary_key: Any, columns: Any) -> list[Problem]:
             detail = f"{name!r} must be a required column"
             problems.append(Problem(where, detail, "pk-column-required"))
         if column.get("type") in KEY_TYPES_EXCLUDED:
-            detail = f"{name!r} is a double; keys must compare exactly"
+            detail = (
+                f"{name!r} is {column.get('type')}; a key compares exactly and tells many "
+                "records apart (not double, not boolean)"
+            )
             problems.append(Problem(where, detail, "pk-type"))
         if column.get("pii") is not None:
             problems.append(Problem(where, KEY_NOT_MASKED.format(name=name), "pk-not-masked"))

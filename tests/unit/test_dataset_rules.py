@@ -13,6 +13,7 @@ COLUMNS = [
     {"name": "born", "type": "date", "pii": "birth_date"},
     {"name": "score", "type": "double", "required": True},
     {"name": "amount", "type": "decimal(18,2)", "required": True},
+    {"name": "flag", "type": "boolean", "required": True},
 ]
 MASKS = {"email": "email_partial", "born": "year_only"}
 
@@ -140,6 +141,7 @@ def test_the_one_line_forms_mean_the_same_as_the_list_form():
         (["id", "id"], "pk-unique"),
         (["seq"], "pk-column-required"),
         (["score"], "pk-type"),
+        (["flag"], "pk-type"),
     ],
 )
 def test_primary_key_rules(primary_key, rule):

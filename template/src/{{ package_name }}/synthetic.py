@@ -101,8 +101,6 @@ class RecordFactory:
         if kind == "decimal":
             precision, scale = decimal_parts(column.type)
             return str((index + 1) % 10 ** (precision - scale)) if precision > scale else "0"
-        if kind == "boolean":
-            return "true" if index % 2 else "false"
         if column.type == "date":
             return (EPOCH.date() + timedelta(days=index)).isoformat()
         if column.type == "timestamp":
