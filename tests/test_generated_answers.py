@@ -14,7 +14,7 @@ import shutil
 import subprocess
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from support.answer_strategies import valid_answer_sets
@@ -114,7 +114,9 @@ def one_per_source(source):
 def test_a_generated_set_per_source_passes_its_own_make_lint_test_and_run(
     template_repo, tmp_path_factory, engine_venv, source
 ):
-    @settings(max_examples=1, derandomize=True, database=None)
+    # One example, no shrinking: each example is minutes of make targets; a failure shows its
+    # answers and output as they are.
+    @settings(max_examples=1, derandomize=True, database=None, phases=[Phase.generate])
     @given(answers=one_per_source(source))
     def check(answers):
         project = render_generated(template_repo, tmp_path_factory, answers)
