@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 DEMO := build/demo
 
-.PHONY: demo test fuzz lint docs docs-serve release bench clean system-deps
+.PHONY: demo test fuzz golden lint docs docs-serve release bench clean system-deps
 
 # Dependency groups need pip >= 25.1; the pin keeps installs reproducible.
 $(BIN)/.installed: pyproject.toml
@@ -36,6 +36,11 @@ FUZZ_EXAMPLES ?= 300
 fuzz: $(BIN)/.installed
 	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -m "not slow" \
 	  tests/test_generated_answers.py tests/test_hostile_answers.py tests/unit
+
+# Rewrite the committed renders of every answer set (tests/golden) after an intended
+# template change; review them with `git diff tests/golden`.
+golden: $(BIN)/.installed
+	$(BIN)/python tools/golden.py
 
 # The documentation site: build it strictly into build/site, or serve it with live reload.
 docs: $(BIN)/.installed

@@ -7,6 +7,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+from support.render import answer_set, answer_set_names, render
 from support.template_repo import release_history, snapshot_working_tree
 
 # Generated answers (Hypothesis): `make test` runs a seeded, bounded sample; `make fuzz`
@@ -60,3 +61,14 @@ def template_repo(tmp_path_factory, hermetic_environment):
 def template_history(tmp_path_factory, hermetic_environment):
     """This repository's history with the recorded versions tagged, plus the working tree."""
     return release_history(tmp_path_factory.mktemp("history") / "repo")
+
+
+@pytest.fixture(scope="session")
+def answer_set_renders(template_repo, tmp_path_factory):
+    """Every named answer set rendered once for the session, read by many tests.
+
+    Read only: a test that changes a render works on its own copy."""
+    base = tmp_path_factory.mktemp("answer-sets")
+    return {
+        name: render(template_repo, base / name, answer_set(name)) for name in answer_set_names()
+    }

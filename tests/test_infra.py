@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from support.hcl import parse, resources, unquote, wiring_problems
-from support.render import answer_set, answer_set_names, render
+from support.render import answer_set, answer_set_names
 from support.terraform_console import PIPELINE, PLAN, console, grants_for, terraform_env
 from support.terraform_schema import check_tree, latest, load_schemas
 from support.tool_venvs import tool_bin
@@ -26,14 +26,6 @@ PEOPLE_FORBIDDEN_IN_PRD = {"MODIFY", "ALL_PRIVILEGES", "CREATE_TABLE"}
 
 
 @pytest.fixture(scope="module")
-def renders(template_repo, tmp_path_factory):
-    base = tmp_path_factory.mktemp("infra")
-    return {
-        name: render(template_repo, base / name, answer_set(name)) for name in answer_set_names()
-    }
-
-
-@pytest.fixture(scope="module")
 def schemas():
     """The newest recorded release of each provider (every admitted major: cloud rule B1)."""
     return latest(load_schemas())
@@ -44,8 +36,8 @@ def settings(project: Path) -> dict:
 
 
 @pytest.mark.parametrize("name", answer_set_names())
-def test_layout_one_folder_per_concern(renders, name):
-    infra = renders[name] / "infra"
+def test_layout_one_folder_per_concern(answer_set_renders, name):
+    infra = answer_set_renders[name] / "infra"
     modules = {p.name for p in (infra / "modules").iterdir()}
     expected = {
         "network",
@@ -65,7 +57,7 @@ def test_layout_one_folder_per_concern(renders, name):
         files = {p.name for p in (infra / "modules" / module).iterdir()}
         # `terraform test` files of the grants and network rules sit in tests/ (ci.yml runs them).
         assert files - {"tests"} == MODULE_FILES, module
-    environments = settings(renders[name])["environments"]
+    environments = settings(answer_set_renders[name])["environments"]
     assert {p.name for p in (infra / "environments").iterdir()} == {
         f"{env}.{suffix}" for env in environments for suffix in ("tfvars", "backend.hcl")
     }
@@ -74,10 +66,10 @@ def test_layout_one_folder_per_concern(renders, name):
 
 @needs_terraform
 @pytest.mark.parametrize("name", answer_set_names())
-def test_terraform_fmt_check(renders, name):
+def test_terraform_fmt_check(answer_set_renders, name):
     result = subprocess.run(
         [TERRAFORM, "fmt", "-check", "-recursive", "-diff", "infra"],
-        cwd=renders[name],
+        cwd=answer_set_renders[name],
         capture_output=True,
         text=True,
         env=terraform_env(),
@@ -86,13 +78,13 @@ def test_terraform_fmt_check(renders, name):
 
 
 @pytest.mark.parametrize("name", answer_set_names())
-def test_provider_schema_conformance(renders, schemas, name):
-    assert check_tree(renders[name] / "infra", schemas) == []
+def test_provider_schema_conformance(answer_set_renders, schemas, name):
+    assert check_tree(answer_set_renders[name] / "infra", schemas) == []
 
 
-def test_conformance_check_catches_a_planted_argument(renders, schemas, tmp_path):
+def test_conformance_check_catches_a_planted_argument(answer_set_renders, schemas, tmp_path):
     infra = tmp_path / "infra"
-    shutil.copytree(renders["default"] / "infra", infra)
+    shutil.copytree(answer_set_renders["default"] / "infra", infra)
     storage = infra / "modules" / "storage" / "main.tf"
     storage.write_text(storage.read_text().replace("min_tls_version ", "min_tls_versoin "))
     problems = check_tree(infra, schemas)
@@ -102,14 +94,14 @@ def test_conformance_check_catches_a_planted_argument(renders, schemas, tmp_path
 
 
 @pytest.mark.parametrize("name", answer_set_names())
-def test_module_wiring_is_complete(renders, name):
+def test_module_wiring_is_complete(answer_set_renders, name):
     """Offline stand-in for the first half of `terraform validate` (no provider needed)."""
-    assert wiring_problems(renders[name] / "infra") == []
+    assert wiring_problems(answer_set_renders[name] / "infra") == []
 
 
-def test_wiring_check_catches_a_planted_mistake(renders, tmp_path):
+def test_wiring_check_catches_a_planted_mistake(answer_set_renders, tmp_path):
     infra = tmp_path / "infra"
-    shutil.copytree(renders["default"] / "infra", infra)
+    shutil.copytree(answer_set_renders["default"] / "infra", infra)
     main = infra / "environment" / "main.tf"
     region = "  region                      = data.azurerm_resource_group.this.location\n"
     assert main.read_text().count(region) == 1
@@ -123,20 +115,20 @@ def test_wiring_check_catches_a_planted_mistake(renders, tmp_path):
 
 
 @pytest.mark.parametrize("name", answer_set_names())
-def test_every_variable_is_typed_described_and_every_output_described(renders, name):
-    for path in (renders[name] / "infra").rglob("variables.tf"):
+def test_every_variable_is_typed_described_and_every_output_described(answer_set_renders, name):
+    for path in (answer_set_renders[name] / "infra").rglob("variables.tf"):
         for block in parse(path).get("variable", []):
             for variable, body in block.items():
                 assert "type" in body and body.get("description"), f"{path}: {variable}"
-    for path in (renders[name] / "infra").rglob("outputs.tf"):
+    for path in (answer_set_renders[name] / "infra").rglob("outputs.tf"):
         for block in parse(path).get("output", []):
             for output, body in block.items():
                 assert body.get("description"), f"{path}: {output}"
 
 
 @pytest.mark.parametrize("name", answer_set_names())
-def test_security_settings_checkov_does_not_cover(renders, name):
-    infra = renders[name] / "infra"
+def test_security_settings_checkov_does_not_cover(answer_set_renders, name):
+    infra = answer_set_renders[name] / "infra"
     accounts = list(resources(infra, "azurerm_storage_account"))
     assert len(accounts) == 2  # data (environment) and Terraform state (bootstrap)
     for path, resource, body in accounts:
@@ -156,9 +148,9 @@ def test_security_settings_checkov_does_not_cover(renders, name):
 
 
 @pytest.mark.parametrize("name", answer_set_names())
-def test_every_taggable_azure_resource_is_tagged(renders, schemas, name):
+def test_every_taggable_azure_resource_is_tagged(answer_set_renders, schemas, name):
     azurerm = schemas["azurerm"]["resources"]
-    for path in sorted((renders[name] / "infra").rglob("*.tf")):
+    for path in sorted((answer_set_renders[name] / "infra").rglob("*.tf")):
         for block in parse(path).get("resource", []):
             for kind, named in block.items():
                 kind = unquote(kind)
@@ -168,12 +160,12 @@ def test_every_taggable_azure_resource_is_tagged(renders, schemas, name):
 
 
 @pytest.mark.parametrize("name", answer_set_names())
-def test_names_come_from_the_naming_core(renders, name):
+def test_names_come_from_the_naming_core(answer_set_renders, name):
     """No Azure or Unity Catalog name is built in HCL: every name argument is a reference.
 
     An access control rule set's `name` is an API path of two runtime ids (account and
     service principal), not a name the naming core could know."""
-    for path in sorted((renders[name] / "infra").rglob("*.tf")):
+    for path in sorted((answer_set_renders[name] / "infra").rglob("*.tf")):
         for block in parse(path).get("resource", []):
             for kind, named in block.items():
                 if unquote(kind) == "databricks_access_control_rule_set":
@@ -184,8 +176,8 @@ def test_names_come_from_the_naming_core(renders, name):
                         assert "${" not in value, f"{path}: {unquote(kind)}.{unquote(resource)}"
 
 
-def test_names_fit_for_the_longest_domain_in_every_environment(renders):
-    names = settings(renders["three_envs"])
+def test_names_fit_for_the_longest_domain_in_every_environment(answer_set_renders):
+    names = settings(answer_set_renders["three_envs"])
     assert names["domain"] == "paymentsx9" and len(names["domain"]) == 10
     for env, env_names in names["environments"].items():
         assert len(env_names["storage_account"]) <= 24
@@ -196,8 +188,8 @@ def test_names_fit_for_the_longest_domain_in_every_environment(renders):
 
 @needs_terraform
 @pytest.mark.parametrize("environment", ["dev", "prd"])
-def test_grants_follow_the_persona_by_layer_table(renders, tmp_path, environment):
-    grants = grants_for(environment, tmp_path / environment, renders)
+def test_grants_follow_the_persona_by_layer_table(answer_set_renders, tmp_path, environment):
+    grants = grants_for(environment, tmp_path / environment, answer_set_renders)
     people = {"engineers", "analysts", "pii"}
     pipeline = PIPELINE
     for securable in ("catalog", "schema", "volume"):
@@ -234,8 +226,8 @@ def documented_grants(readme: str, heading: str) -> dict:
 
 @needs_terraform
 @pytest.mark.parametrize(("environment", "heading"), [("dev", "dev and stg:"), ("prd", "prd:")])
-def test_documented_grants_match_the_terraform(renders, tmp_path, environment, heading):
-    grants = grants_for(environment, tmp_path / environment, renders)
+def test_documented_grants_match_the_terraform(answer_set_renders, tmp_path, environment, heading):
+    grants = grants_for(environment, tmp_path / environment, answer_set_renders)
     personas = {
         PIPELINE: "pipeline",
         PLAN: "plan",
@@ -259,7 +251,7 @@ def test_documented_grants_match_the_terraform(renders, tmp_path, environment, h
         "landing volume": as_table(grants["volume"]["landing"]),
         "checkpoints volume": as_table(grants["volume"]["checkpoints"]),
     }
-    readme = (renders["default"] / "infra" / "README.md").read_text()
+    readme = (answer_set_renders["default"] / "infra" / "README.md").read_text()
     assert documented_grants(readme, heading) == expected
 
 
@@ -287,8 +279,8 @@ def checkov_scan(project: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", answer_set_names())
-def test_checkov_has_no_failed_checks(renders, name):
-    result = checkov_scan(renders[name])
+def test_checkov_has_no_failed_checks(answer_set_renders, name):
+    result = checkov_scan(answer_set_renders[name])
     report = json.loads(result.stdout)
     summary = report["summary"] if isinstance(report, dict) else report[0]["summary"]
     assert summary["failed"] == 0, result.stdout[:4000]
@@ -297,9 +289,9 @@ def test_checkov_has_no_failed_checks(renders, name):
 
 
 @pytest.mark.slow
-def test_checkov_fails_when_a_protection_is_removed(renders, tmp_path):
+def test_checkov_fails_when_a_protection_is_removed(answer_set_renders, tmp_path):
     project = tmp_path / "weakened"
-    shutil.copytree(renders["default"], project)
+    shutil.copytree(answer_set_renders["default"], project)
     storage = project / "infra" / "modules" / "storage" / "main.tf"
     weakened = re.sub(r'(min_tls_version\s*=\s*)"TLS1_2"', r'\1"TLS1_0"', storage.read_text())
     assert weakened != storage.read_text()
@@ -310,9 +302,9 @@ def test_checkov_fails_when_a_protection_is_removed(renders, tmp_path):
 
 
 @pytest.mark.parametrize("name", answer_set_names())
-def test_every_checkov_skip_is_justified(renders, name):
+def test_every_checkov_skip_is_justified(answer_set_renders, name):
     skips = []
-    for path in (renders[name] / "infra").rglob("*.tf"):
+    for path in (answer_set_renders[name] / "infra").rglob("*.tf"):
         for check, reason in CHECKOV_SKIP.findall(path.read_text()):
             skips.append(check)
             assert len(reason.split()) >= 8, f"{path}: {check} needs a real reason"
@@ -340,8 +332,8 @@ ALERT_WINDOWS = {
 
 @needs_terraform
 @pytest.mark.parametrize(("hours", "window"), [(1, "PT1H"), (6, "PT6H"), (24, "P1D"), (48, "P2D")])
-def test_ingestion_lag_window_is_one_azure_accepts(renders, tmp_path, hours, window):
-    module = renders["default"] / "infra" / "modules" / "monitoring"
+def test_ingestion_lag_window_is_one_azure_accepts(answer_set_renders, tmp_path, hours, window):
+    module = answer_set_renders["default"] / "infra" / "modules" / "monitoring"
     shutil.copy(module / "locals.tf", tmp_path)
     shutil.copy(module / "variables.tf", tmp_path)
     names = {

@@ -8,21 +8,13 @@ import pytest
 import yaml
 
 from support.generated_venv import generated_repo_venv
-from support.render import answer_set, answer_set_names, render
+from support.render import answer_set_names
 from support.tool_venvs import tool_bin
 
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", re.M)
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"^\s+# v\d+\.\d+\.\d+$")
 WORKFLOWS = ("ci.yml", "deploy.yml", "destroy.yml", "infra.yml", "template-update.yml")
-
-
-@pytest.fixture(scope="module")
-def renders(template_repo, tmp_path_factory):
-    base = tmp_path_factory.mktemp("workflows")
-    return {
-        name: render(template_repo, base / name, answer_set(name)) for name in answer_set_names()
-    }
 
 
 def workflows(project: Path) -> dict[str, tuple[str, dict]]:
@@ -39,8 +31,8 @@ def run_tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("name", answer_set_names())
-def test_hardening_policy(renders, name):
-    found = workflows(renders[name])
+def test_hardening_policy(answer_set_renders, name):
+    found = workflows(answer_set_renders[name])
     assert sorted(found) == sorted(WORKFLOWS)
     for file, (text, workflow) in found.items():
         triggers = workflow.get(True, workflow.get("on"))  # YAML reads `on` as true
@@ -77,8 +69,8 @@ def test_hardening_policy(renders, name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", answer_set_names())
-def test_schema_actionlint_and_zizmor_are_clean(renders, name):
-    project = renders[name]
+def test_schema_actionlint_and_zizmor_are_clean(answer_set_renders, name):
+    project = answer_set_renders[name]
     files = [str(p) for p in sorted((project / ".github" / "workflows").glob("*.yml"))]
     schema = run_tool(
         "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files, cwd=project
@@ -100,10 +92,10 @@ def test_schema_actionlint_and_zizmor_are_clean(renders, name):
 
 
 @pytest.mark.slow
-def test_zizmor_catches_a_planted_weakness(renders, tmp_path):
+def test_zizmor_catches_a_planted_weakness(answer_set_renders, tmp_path):
     workflow = tmp_path / ".github" / "workflows" / "bad.yml"
     workflow.parent.mkdir(parents=True)
-    ci = (renders["default"] / ".github" / "workflows" / "ci.yml").read_text()
+    ci = (answer_set_renders["default"] / ".github" / "workflows" / "ci.yml").read_text()
     injected = ci.replace("run: make lint", 'run: echo "${{ github.event.pull_request.title }}"')
     assert injected != ci
     workflow.write_text(injected)
@@ -129,10 +121,10 @@ print(json.dumps(jobs))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", answer_set_names())
-def test_bundle_jobs_validate_for_every_target(renders, name):
+def test_bundle_jobs_validate_for_every_target(answer_set_renders, name):
     import json
 
-    project = renders[name]
+    project = answer_set_renders[name]
     venv = generated_repo_venv(project)
     bundle = yaml.safe_load((project / "databricks.yml").read_text())
     targets = list(bundle["targets"])

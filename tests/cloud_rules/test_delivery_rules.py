@@ -18,19 +18,11 @@ import pytest
 import yaml
 
 from support.generated_venv import generated_repo_venv
-from support.render import answer_set, answer_set_names
+from support.render import answer_set_names
 
 ANSWER_SETS = answer_set_names()
 DEFAULT_RUNNER = "ubuntu-24.04"
 APP_TOKEN_ACTION = "actions/create-github-app-token@1b10c78c7865c340bc4f6099eb2f838309f1e8c3"
-
-
-@pytest.fixture(scope="module")
-def renders(template_repo, tmp_path_factory):
-    from support.render import render
-
-    base = tmp_path_factory.mktemp("delivery-rules")
-    return {name: render(template_repo, base / name, answer_set(name)) for name in ANSWER_SETS}
 
 
 def load_yaml(path: Path) -> dict:
@@ -65,7 +57,7 @@ def step_named(job: dict, prefix: str) -> dict:
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_jobs_run_as_the_pipeline_service_principal_in_every_environment(renders, name):
+def test_jobs_run_as_the_pipeline_service_principal_in_every_environment(answer_set_renders, name):
     """Jobs of every environment, dev included, run as the pipeline service principal, so dev
     exercises the grants, masks and row filter the pipeline has everywhere; only the personal
     target (humans, development mode) runs as the person deploying.
@@ -73,7 +65,7 @@ def test_jobs_run_as_the_pipeline_service_principal_in_every_environment(renders
     Source: Databricks, "Specify a run identity for a Databricks Asset Bundles workflow"
     (https://docs.databricks.com/dev-tools/bundles/run-as): `run_as` in a target mapping sets
     the identity jobs run as, separate from the deploying identity; review M4."""
-    project = renders[name]
+    project = answer_set_renders[name]
     bundle = load_yaml(project / "databricks.yml")
     targets = bundle["targets"]
     for env in environments(project):
@@ -93,7 +85,7 @@ def test_jobs_run_as_the_pipeline_service_principal_in_every_environment(renders
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_pull_request_jobs_get_no_environment_and_no_cloud_identity(renders, name):
+def test_pull_request_jobs_get_no_environment_and_no_cloud_identity(answer_set_renders, name):
     """Pull-request jobs run PR code, so they get no GitHub environment (its OIDC subject
     `repo:<o>/<r>:environment:<env>` is what the apply identity trusts) and no cloud token:
     the bundle is validated offline with databricks-bundles. `databricks bundle validate`
@@ -103,7 +95,7 @@ def test_pull_request_jobs_get_no_environment_and_no_cloud_identity(renders, nam
 
     Sources: GitHub, "OpenID Connect reference" (subject claims per job shape,
     https://docs.github.com/actions/reference/security/oidc); databricks/cli source above."""
-    deploy = workflow(renders[name], "deploy.yml")
+    deploy = workflow(answer_set_renders[name], "deploy.yml")
     on_pull_requests = {k: j for k, j in deploy["jobs"].items() if runs_on_pull_requests(j)}
     assert on_pull_requests, "pull requests still validate the bundle"
     for job_name, job in on_pull_requests.items():
@@ -184,7 +176,7 @@ def cloud_stubs(project: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_bootstrap_protects_every_environment(renders, tmp_path, name):
+def test_bootstrap_protects_every_environment(answer_set_renders, tmp_path, name):
     """`make bootstrap` creates each GitHub environment with a deployment branch policy that
     admits only `main` (custom branch policies, then the `main` branch policy) and required
     reviewers on stg and prd, taken from REVIEWERS (users or org/team slugs).
@@ -193,7 +185,7 @@ def test_bootstrap_protects_every_environment(renders, tmp_path, name):
     `reviewers` with numeric ids) and "Create a deployment branch policy"
     (https://docs.github.com/rest/deployments/environments,
     https://docs.github.com/rest/deployments/branch-policies); review M1."""
-    project = renders[name]
+    project = answer_set_renders[name]
     result, calls, inputs, _ = run_bootstrap(
         project,
         tmp_path,
@@ -232,7 +224,7 @@ def test_bootstrap_protects_every_environment(renders, tmp_path, name):
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_deploy_runners_come_from_repository_variables(renders, name):
+def test_deploy_runners_come_from_repository_variables(answer_set_renders, name):
     """Every deploy and verify job of an environment runs on the runner named by the
     repository variable RUNNER_<ENV>, GitHub-hosted `ubuntu-24.04` by default, so a private
     prd front end can be reached from a self-hosted runner in its network (documented).
@@ -241,7 +233,7 @@ def test_deploy_runners_come_from_repository_variables(renders, name):
     https://docs.github.com/actions/using-jobs/choosing-the-runner-for-a-job); Azure Databricks
     front-end Private Link (a workspace with public access disabled is reachable only over
     its private endpoint); review B8."""
-    project = renders[name]
+    project = answer_set_renders[name]
     deploy = workflow(project, "deploy.yml")
     for env in environments(project):
         expected = f"${{{{ vars.RUNNER_{env.upper()} || '{DEFAULT_RUNNER}' }}}}"
@@ -269,7 +261,7 @@ def test_a_private_prd_front_end_is_told_to_set_its_runner_first(template_repo, 
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_the_wheel_gets_a_new_version_on_every_deploy(renders, name):
+def test_the_wheel_gets_a_new_version_on_every_deploy(answer_set_renders, name):
     """The engine wheel's version changes with every build, so serverless environments never
     keep running a cached wheel of the same version.
 
@@ -277,7 +269,7 @@ def test_the_wheel_gets_a_new_version_on_every_deploy(renders, name):
     ("patch the wheel version dynamically based on the timestamp of the whl file ... new code
     can be deployed without having to update the version",
     https://docs.databricks.com/dev-tools/bundles/reference); review M6."""
-    bundle = load_yaml(renders[name] / "databricks.yml")
+    bundle = load_yaml(answer_set_renders[name] / "databricks.yml")
     (artifact,) = bundle["artifacts"].values()
     assert artifact["type"] == "whl"
     assert artifact.get("dynamic_version") is True
@@ -287,7 +279,7 @@ def test_the_wheel_gets_a_new_version_on_every_deploy(renders, name):
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_template_update_pull_requests_are_opened_with_a_github_app_token(renders, name):
+def test_template_update_pull_requests_are_opened_with_a_github_app_token(answer_set_renders, name):
     """The update branch is pushed and its pull request opened with a GitHub App installation
     token, not GITHUB_TOKEN: events caused by GITHUB_TOKEN start no workflow run, so CI (and
     its conflict-marker guard) would never run on the update. The token action is pinned to
@@ -297,7 +289,7 @@ def test_template_update_pull_requests_are_opened_with_a_github_app_token(render
     (https://docs.github.com/actions/concepts/security/github_token); actions/create-github-
     app-token v3.1.1 (tag commit 1b10c78c7865c340bc4f6099eb2f838309f1e8c3, inputs client-id,
     private-key, permission-*); review M10."""
-    update = workflow(renders[name], "template-update.yml")
+    update = workflow(answer_set_renders[name], "template-update.yml")
     (job,) = update["jobs"].values()
     token_steps = [s for s in job["steps"] if str(s.get("uses", "")).startswith(APP_TOKEN_ACTION)]
     assert len(token_steps) == 1, "one pinned actions/create-github-app-token step"
@@ -312,7 +304,7 @@ def test_template_update_pull_requests_are_opened_with_a_github_app_token(render
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_bootstrap_records_a_reachable_template_url(renders, tmp_path, name):
+def test_bootstrap_records_a_reachable_template_url(answer_set_renders, tmp_path, name):
     """A render from a local checkout records a local `_src_path`, which the template-update
     runner cannot reach; `make bootstrap` replaces it with the template's git URL (TEMPLATE_URL,
     else the checkout's origin) and refuses to go on, before any cloud change, when it has none.
@@ -320,9 +312,9 @@ def test_bootstrap_records_a_reachable_template_url(renders, tmp_path, name):
     Source: Copier, "Updating a project" (`copier update` reads the template location from
     `_src_path` in the answers file, https://copier.readthedocs.io/en/stable/updating/);
     review M10."""
-    project = renders[name]
+    project = answer_set_renders[name]
     answers = load_yaml(project / ".copier-answers.yml")
-    assert answers["_src_path"].startswith("/"), "renders from a local path"
+    assert answers["_src_path"].startswith("/"), "answer_set_renders from a local path"
     result, _, _, work = run_bootstrap(
         project,
         tmp_path,
@@ -349,7 +341,7 @@ def test_bootstrap_records_a_reachable_template_url(renders, tmp_path, name):
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_governance_runs_as_its_own_job_after_deploy(renders, name):
+def test_governance_runs_as_its_own_job_after_deploy(answer_set_renders, name):
     """After a deploy, governance runs as its own bundle job: a medallion job's queued runs
     (`queue.enabled`, `max_concurrent_runs: 1`) would hold a `--only governance` run back
     until GitHub cancels it at the job timeout.
@@ -357,16 +349,16 @@ def test_governance_runs_as_its_own_job_after_deploy(renders, name):
     Source: Databricks Jobs API, `queue.enabled` ("runs are queued when they cannot start
     because of concurrency limits", https://docs.databricks.com/api/workspace/jobs/create);
     review m9."""
-    deploy = workflow(renders[name], "deploy.yml")
-    text = (renders[name] / ".github" / "workflows" / "deploy.yml").read_text()
+    deploy = workflow(answer_set_renders[name], "deploy.yml")
+    text = (answer_set_renders[name] / ".github" / "workflows" / "deploy.yml").read_text()
     assert "--only governance" not in text
-    for env in environments(renders[name]):
+    for env in environments(answer_set_renders[name]):
         commands = " ".join(str(s.get("run", "")) for s in deploy["jobs"][f"deploy-{env}"]["steps"])
         assert f"databricks bundle run -t {env} governance" in commands
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_deploy_before_the_first_apply_skips_cleanly(renders, tmp_path, name):
+def test_deploy_before_the_first_apply_skips_cleanly(answer_set_renders, tmp_path, name):
     """Before infra.yml created an environment's workspace, its deploy job ends green with a
     notice and skips the bundle steps (and the verification), instead of failing on
     `az databricks workspace show`.
@@ -374,8 +366,8 @@ def test_deploy_before_the_first_apply_skips_cleanly(renders, tmp_path, name):
     Source: GitHub, "Workflow commands" (`::notice::`, step outputs through GITHUB_OUTPUT,
     https://docs.github.com/actions/reference/workflows-and-actions/workflow-commands);
     review m8."""
-    deploy = workflow(renders[name], "deploy.yml")
-    for env in environments(renders[name]):
+    deploy = workflow(answer_set_renders[name], "deploy.yml")
+    for env in environments(answer_set_renders[name]):
         job = deploy["jobs"][f"deploy-{env}"]
         workspace = step_named(job, "Workspace")
         bin_dir = tmp_path / env / "bin"
@@ -431,7 +423,9 @@ def git_push(repo: Path, *changed: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_a_push_that_changed_infra_deploys_only_through_infra_yml(renders, tmp_path, name):
+def test_a_push_that_changed_infra_deploys_only_through_infra_yml(
+    answer_set_renders, tmp_path, name
+):
     """A push to main that changed infra/ and code triggers deploy.yml and infra.yml; the
     direct deploy skips with a notice (before touching Azure) and infra.yml's call deploys
     after its apply. A called workflow sees the caller's github context, so github.workflow
@@ -440,8 +434,8 @@ def test_a_push_that_changed_infra_deploys_only_through_infra_yml(renders, tmp_p
     Source: GitHub, "Reuse workflows" ("the github context is always associated with the
     caller workflow", https://docs.github.com/actions/using-workflows/reusing-workflows);
     `paths-ignore` skips a run only when every changed path matches; review m8."""
-    deploy = workflow(renders[name], "deploy.yml")
-    env = environments(renders[name])[0]
+    deploy = workflow(answer_set_renders[name], "deploy.yml")
+    env = environments(answer_set_renders[name])[0]
     job = deploy["jobs"][f"deploy-{env}"]
     checkout = next(
         s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout")
@@ -515,7 +509,9 @@ def variable_names(project: Path, file: str) -> set[str]:
         "destroy.yml",
     ],
 )
-def test_workflows_read_upper_case_variables_that_bootstrap_sets(renders, tmp_path, file):
+def test_workflows_read_upper_case_variables_that_bootstrap_sets(
+    answer_set_renders, tmp_path, file
+):
     """Every repository variable a workflow reads is upper-case and is one that `make
     bootstrap` sets or the README documents (runners, the template-update App). Names are
     matched exactly: a lower-case `AZURE_APPLY_CLIENT_ID_dev` lookup is not a name bootstrap
@@ -525,7 +521,7 @@ def test_workflows_read_upper_case_variables_that_bootstrap_sets(renders, tmp_pa
     stored upper-case, https://docs.github.com/actions/how-tos/write-workflows/choose-what-
     workflows-do/use-variables); review m11."""
     for name in ANSWER_SETS:
-        project = renders[name]
+        project = answer_set_renders[name]
         envs = [env.upper() for env in environments(project)]
         set_by_bootstrap = {"AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID", "DATABRICKS_ACCOUNT_ID"}
         for env in envs:
@@ -545,7 +541,7 @@ def test_workflows_read_upper_case_variables_that_bootstrap_sets(renders, tmp_pa
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_bundle_resources_load_as_the_cli_loads_them(renders, tmp_path, name):
+def test_bundle_resources_load_as_the_cli_loads_them(answer_set_renders, tmp_path, name):
     """The Databricks CLI runs `<venv_path>/bin/python -m databricks.bundles.build --phase
     load_resources` from the bundle root with no PYTHONPATH; resources/ must import the
     engine from src/ on its own, so a bare `databricks bundle deploy` works.
@@ -553,7 +549,7 @@ def test_bundle_resources_load_as_the_cli_loads_them(renders, tmp_path, name):
     Source: databricks-bundles 1.22.1 `databricks/bundles/build.py` (the entry point the CLI's
     python mutator calls, `--phase`, `--input`, `--output`, `--diagnostics`); Databricks
     "Bundle configuration in Python" (`python.venv_path`, `python.resources`); review m10."""
-    project = renders[name]
+    project = answer_set_renders[name]
     venv = generated_repo_venv(project)
     bundle = load_yaml(project / "databricks.yml")
     for target in bundle["targets"]:
@@ -589,13 +585,13 @@ def test_bundle_resources_load_as_the_cli_loads_them(renders, tmp_path, name):
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_comments_say_where_the_workspace_host_comes_from(renders, name):
+def test_comments_say_where_the_workspace_host_comes_from(answer_set_renders, name):
     """databricks.yml says where the host really comes from: deploy.yml reads the workspace
     URL from Azure (names from the naming core); no GitHub variable holds it.
 
     Source: the rendered deploy.yml and bootstrap (no DATABRICKS_HOST variable is set);
     review m10."""
-    project = renders[name]
+    project = answer_set_renders[name]
     header = (project / "databricks.yml").read_text().split("bundle:")[0]
     assert "GitHub environment variable" not in header
     assert "deploy.yml" in header and "DATABRICKS_HOST" in header
@@ -607,12 +603,12 @@ def test_comments_say_where_the_workspace_host_comes_from(renders, name):
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_bootstrap_dry_run_needs_no_cloud_tools_and_no_login(renders, tmp_path, name):
+def test_bootstrap_dry_run_needs_no_cloud_tools_and_no_login(answer_set_renders, tmp_path, name):
     """`make bootstrap DRY_RUN=1` prints its whole plan with no Azure, Terraform or GitHub CLI
     installed and no login: nothing is read from or written to any cloud.
 
     Source: issue 10 ("previews its plan without cloud access")."""
-    project = renders[name]
+    project = answer_set_renders[name]
     logged_out = {tool: "exit 1" for tool in ("az", "terraform", "gh")}
     result, calls, _, work = run_bootstrap(
         project, tmp_path, logged_out, DRY_RUN=1, GITHUB_REPOSITORY="acme/risk-domain"
@@ -632,7 +628,7 @@ def test_bootstrap_dry_run_needs_no_cloud_tools_and_no_login(renders, tmp_path, 
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
-def test_each_environment_is_verified_after_its_deploy(renders, name):
+def test_each_environment_is_verified_after_its_deploy(answer_set_renders, name):
     """After each environment's deploy, a verify job signs in with that environment's
     identity and runs `make verify` against the live workspace; the next environment deploys
     only after the previous one verified.
@@ -640,7 +636,7 @@ def test_each_environment_is_verified_after_its_deploy(renders, name):
     Source: issue 13 ("Add: make verify and a verify job after every deploy"); GitHub,
     "Using jobs in a workflow" (`needs` orders jobs and skips dependants of failed jobs,
     https://docs.github.com/actions/using-jobs/using-jobs-in-a-workflow)."""
-    project = renders[name]
+    project = answer_set_renders[name]
     jobs = workflow(project, "deploy.yml")["jobs"]
     envs = environments(project)
     for index, env in enumerate(envs):

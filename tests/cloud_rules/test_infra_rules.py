@@ -36,15 +36,14 @@ ENVIRONMENT = ("infra", "environment")
 
 
 @pytest.fixture(scope="module")
-def renders(template_repo, tmp_path_factory):
-    base = tmp_path_factory.mktemp("cloud-rules")
-    rendered = {
-        name: render(template_repo, base / name, answer_set(name)) for name in answer_set_names()
-    }
-    rendered["private_front_end"] = render(
-        template_repo, base / "private_front_end", {"prd_front_end": "private"}
+def renders(answer_set_renders, template_repo, tmp_path_factory):
+    """The shared answer-set renders plus one with a private front end."""
+    private = render(
+        template_repo,
+        tmp_path_factory.mktemp("cloud-rules") / "private",
+        {"prd_front_end": "private"},
     )
-    return rendered
+    return {**answer_set_renders, "private_front_end": private}
 
 
 def infra(project: Path) -> Path:

@@ -1,0 +1,353 @@
+"""Data contracts (ODCS) loaded into typed objects the engine runs on.
+
+A contract is valid when it passes the ODCS JSON schema (strict, from the
+open-data-contract-standard package) and the dataset rules shared with the questionnaire
+(``dataset_rules.py``). Any problem raises ``ContractError`` naming the file, the field and
+the rule, so a broken contract stops a run before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from . import dataset_rules
+from .problems import Problem
+
+SOURCE_TYPES = ("files", "eventhub", "jdbc")
+FILE_FORMATS = ("csv", "json", "parquet")
+JDBC_ENGINES = ("sqlserver", "postgresql")
+
+
+class ContractError(ValueError):
+    """A contract file breaks ODCS or one of the engine's rules; one line per problem,
+    each starting with the file it is about."""
+
+    def __init__(self, path: Path | str, problems: list[str]):
+        self.lines = [f"{path}: {problem}" for problem in problems]
+        super().__init__("\n".join(self.lines))
+
+    @classmethod
+    def combined(cls, errors: list[ContractError]) -> ContractError:
+        error = cls("", [])
+        error.lines = [line for e in errors for line in e.lines]
+        error.args = ("\n".join(error.lines),)
+        return error
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool
+    description: str
+    pii: str | None
+    masking: str | None
+    pattern: str | None
+    valid_values: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Source:
+    type: str
+    format: str | None = None
+    event_hub: str | None = None
+    partitions: int | None = None
+    retention_days: int | None = None
+    engine: str | None = None
+    table: str | None = None
+    incremental_column: str | None = None
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """Members of each group see the rows whose ``column`` is one of its values."""
+
+    column: str
+    allowed_values: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Contract:
+    path: Path
+    id: str
+    name: str
+    domain: str
+    version: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    source: Source
+    freshness_hours: float | None
+    row_filter: RowFilter | None = None
+    # The column that says which version of a record is newest (late updates win): a required
+    # timestamp, date, int or bigint declared by the contract (customProperties.orderingColumn).
+    ordering_column: str = field(kw_only=True)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    @property
+    def masked_columns(self) -> dict[str, str]:
+        return {c.name: c.masking for c in self.columns if c.masking}
+
+
+@cache
+def _odcs_validator() -> jsonschema.protocols.Validator:
+    text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text()
+    schema = json.loads(text)
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _location(error: jsonschema.ValidationError) -> str:
+    location = ""
+    for part in error.absolute_path:
+        location += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return location.lstrip(".") or "(top level)"
+
+
+def _custom(properties: list[dict] | None) -> dict[str, Any]:
+    return {item["property"]: item["value"] for item in properties or []}
+
+
+# Where each questionnaire answer lives in a contract document.
+_ANSWER_FIELDS = {
+    "dataset_name": "schema[0].name",
+    "ordering_column": "customProperties.orderingColumn",
+    "row_filter_column": "customProperties.rowFilter.column",
+    "row_filter_groups": "customProperties.rowFilter.allowedValues",
+    "jdbc_source_table": "customProperties.source.table",
+    "jdbc_incremental_column": "customProperties.source.incrementalColumn",
+}
+_COLUMN_FIELDS = {"type": "physicalType", "pii": "tags"}
+
+
+def _contract_problem(problem: Problem, names: list[str], keys: list[str]) -> str:
+    """A rule's problem with its location in the contract's own terms."""
+    head, rest = problem.path[0], problem.path[1:]
+
+    def prop(column) -> str:
+        index = (
+            column if isinstance(column, int) else (names.index(column) if column in names else "")
+        )
+        return f"schema[0].properties[{index}]"
+
+    if head == "columns" and rest:
+        where = prop(rest[0]) + "".join(f".{_COLUMN_FIELDS.get(p, p)}" for p in rest[1:])
+    elif head == "columns":
+        where = "schema[0].properties"
+    elif head == "primary_key" and rest and isinstance(rest[0], int) and rest[0] < len(keys):
+        where = prop(keys[rest[0]]) + ".primaryKey"
+    elif head == "primary_key":
+        where = "schema[0].properties[].primaryKey"
+    elif head == "masking_rules" and rest:
+        where = prop(rest[0]) + ".customProperties.maskingStrategy"
+    elif head == "masking_rules":
+        where = "schema[0].properties[].customProperties.maskingStrategy"
+    else:
+        where = _ANSWER_FIELDS.get(head, str(head)) + "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest
+        )
+    return f"{where}: {problem.detail} [rule: {problem.rule}]"
+
+
+def parse_contract(document: Any, path: Path | str) -> Contract:
+    """Validate a parsed contract document and build the typed contract."""
+    errors = sorted(_odcs_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise ContractError(
+            path, [f"{_location(e)}: {e.message} [rule: odcs/{e.validator}]" for e in errors[:10]]
+        )
+    if len(document.get("schema") or []) != 1:
+        raise ContractError(path, ["schema: must hold exactly one table [rule: one-table]"])
+    table = document["schema"][0]
+    properties = table.get("properties") or []
+    answers = []
+    masking: dict[str, str] = {}
+    for prop in properties:
+        column = {
+            "name": prop.get("name"),
+            "type": dataset_rules.canonical_type(str(prop.get("physicalType", ""))),
+            "required": bool(prop.get("required", False)),
+        }
+        pii_tags = [t.split(":", 1)[1] for t in prop.get("tags") or [] if t.startswith("pii:")]
+        if pii_tags:
+            column["pii"] = pii_tags[0]
+        strategy = _custom(prop.get("customProperties")).get("maskingStrategy")
+        if strategy is not None:
+            masking[prop.get("name")] = strategy
+        answers.append(column)
+    keys = sorted(
+        (p for p in properties if p.get("primaryKey")),
+        key=lambda p: p.get("primaryKeyPosition", 0),
+    )
+    primary_key = [p["name"] for p in keys]
+    custom = _custom(document.get("customProperties"))
+    ordering = custom.get("orderingColumn")
+    row_filter = custom.get("rowFilter")
+    if row_filter is not None and not isinstance(row_filter, dict):
+        row_filter = {}
+    found = dataset_rules.check_dataset_name(table["name"]) + dataset_rules.check_columns(answers)
+    if answers:
+        found += dataset_rules.check_primary_key(primary_key, answers)
+        found += dataset_rules.check_masking_rules(masking, answers, primary_key)
+        found += dataset_rules.check_ordering_column(ordering, answers, primary_key)
+    if row_filter is not None:
+        found += dataset_rules.check_row_filter(
+            row_filter.get("column"), row_filter.get("allowedValues"), answers
+        )
+    names = [p.get("name") for p in properties]
+    problems = [_contract_problem(problem, names, primary_key) for problem in found]
+    source = _parse_source(custom.get("source"), answers)
+    problems += source[1]
+    if problems:
+        raise ContractError(path, problems)
+
+    columns = tuple(
+        Column(
+            name=prop["name"],
+            type=answer["type"],
+            required=answer["required"],
+            description=prop.get("description", ""),
+            pii=answer.get("pii"),
+            masking=masking.get(prop["name"]),
+            pattern=_library_argument(prop, "invalidValues", "pattern"),
+            valid_values=_valid_values(prop),
+        )
+        for prop, answer in zip(properties, answers, strict=True)
+    )
+    freshness = next(
+        (s for s in document.get("slaProperties") or [] if s.get("property") == "freshness"), None
+    )
+    return Contract(
+        path=Path(path),
+        id=document["id"],
+        name=table["name"],
+        domain=document.get("domain", ""),
+        version=document["version"],
+        description=(document.get("description") or {}).get("purpose", ""),
+        columns=columns,
+        primary_key=tuple(primary_key),
+        source=source[0],
+        freshness_hours=_hours(freshness),
+        row_filter=RowFilter(
+            row_filter["column"],
+            {group: tuple(values) for group, values in row_filter["allowedValues"].items()},
+        )
+        if row_filter
+        else None,
+        ordering_column=ordering,
+    )
+
+
+def _library_argument(prop: dict, metric: str, argument: str) -> Any:
+    for rule in prop.get("quality") or []:
+        if rule.get("type") == "library" and rule.get("metric") == metric:
+            value = (rule.get("arguments") or {}).get(argument)
+            if value is not None:
+                return value
+    return None
+
+
+def _valid_values(prop: dict) -> tuple[str, ...] | None:
+    values = _library_argument(prop, "invalidValues", "validValues")
+    return tuple(str(v) for v in values) if values else None
+
+
+def _hours(sla: dict | None) -> float | None:
+    if not sla:
+        return None
+    factor = {"h": 1, "hour": 1, "hours": 1, "d": 24, "day": 24, "days": 24, "m": 1 / 60}
+    return float(sla["value"]) * factor.get(str(sla.get("unit", "h")).lower(), 1)
+
+
+def _parse_source(value: Any, columns: list[dict]) -> tuple[Source, list[str]]:
+    where = "customProperties.source"
+    if not isinstance(value, dict) or value.get("type") not in SOURCE_TYPES:
+        detail = f"needs type: one of {', '.join(SOURCE_TYPES)}"
+        return Source(type="files", format="csv"), [f"{where}: {detail} [rule: source-type]"]
+    kind = value["type"]
+    problems = []
+    if kind == "files":
+        if value.get("format") not in FILE_FORMATS:
+            detail = f"format must be one of {', '.join(FILE_FORMATS)}"
+            problems.append(f"{where}.format: {detail} [rule: file-format]")
+        return Source(type=kind, format=value.get("format")), problems
+    if kind == "eventhub":
+        return (
+            Source(
+                type=kind,
+                format="json",
+                event_hub=value.get("eventHub"),
+                partitions=value.get("partitions"),
+                retention_days=value.get("retentionDays"),
+            ),
+            [] if value.get("eventHub") else [f"{where}.eventHub: missing [rule: event-hub]"],
+        )
+    if value.get("engine") not in JDBC_ENGINES:
+        problems.append(
+            f"{where}.engine: must be one of {', '.join(JDBC_ENGINES)} [rule: jdbc-engine]"
+        )
+    if not value.get("table"):
+        problems.append(f"{where}.table: missing [rule: jdbc-table]")
+    problems += [
+        f"{where}.incrementalColumn: {p.detail} [rule: {p.rule}]"
+        for p in dataset_rules.watermark_problems(value.get("incrementalColumn"), columns, ())
+    ]
+    return (
+        Source(
+            type=kind,
+            engine=value.get("engine"),
+            table=value.get("table"),
+            incremental_column=value.get("incrementalColumn"),
+        ),
+        problems,
+    )
+
+
+def load_contract(path: Path | str) -> Contract:
+    path = Path(path)
+    try:
+        document = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        detail = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ContractError(path, [f"{where}: not valid YAML: {detail} [rule: yaml]"]) from None
+    except OSError as error:
+        raise ContractError(path, [f"(file): cannot be read: {error} [rule: readable]"]) from None
+    if not isinstance(document, dict):
+        raise ContractError(path, ["(file): must be a YAML mapping [rule: odcs/type]"])
+    return parse_contract(document, path)
+
+
+def load_contracts(directory: Path | str) -> list[Contract]:
+    """Every contracts/*.odcs.yaml, sorted by name; all problems of all files at once."""
+    contracts, errors = [], []
+    paths = sorted(Path(directory).glob("*.odcs.yaml"))
+    if not paths:
+        raise ContractError(directory, ["no *.odcs.yaml contract found [rule: contracts-exist]"])
+    for path in paths:
+        try:
+            contracts.append(load_contract(path))
+        except ContractError as error:
+            errors.append(error)
+    names = [c.name for c in contracts]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        detail = f"dataset(s) {duplicates} defined twice [rule: unique-dataset]"
+        errors.append(ContractError(directory, [detail]))
+    if errors:
+        raise ContractError.combined(errors)
+    return contracts

@@ -1,0 +1,4 @@
+locals {
+  # Automatic approval: the endpoint and the resource belong to the same subscription.
+  manual_connection = false
+}

@@ -1,0 +1,324 @@
+"""Storage port: one interface for tables, two adapters.
+
+``DatabricksStorage`` writes Delta tables in Unity Catalog with Spark SQL ``MERGE``;
+``LocalStorage`` writes Delta folders with delta-rs (``deltalake``), handing data between
+Spark and Delta as Arrow tables. Delta folders are never read with ``spark.read.parquet``
+(it would also read files the Delta log has removed). No adapter replaces a data table:
+tables are created once and then only appended to or merged into.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from .runtime import Runtime
+from .sql import datafusion_identifier, spark_identifier, spark_name
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    source_rows: int
+    inserted: int
+    updated: int
+
+    @property
+    def unchanged(self) -> int:
+        """Source rows that matched but were not applied (older than the stored version)."""
+        return self.source_rows - self.inserted - self.updated
+
+
+class Storage(Protocol):
+    def exists(self, layer: str, table: str) -> bool: ...
+
+    def count(self, layer: str, table: str) -> int:
+        """Rows in the table (0 when it does not exist yet)."""
+
+    def read(self, layer: str, table: str, after: tuple[str, int] | None = None) -> DataFrame:
+        """The table, or only its rows whose ``after[0]`` column is above ``after[1]``."""
+
+    def append(self, layer: str, table: str, rows: DataFrame, *, app_id: str, version: int) -> int:
+        """Append once: a write whose (app_id, version) is already committed is skipped and
+        returns 0 (Delta idempotent writes), so a replayed micro-batch is not duplicated."""
+
+    def merge(
+        self,
+        layer: str,
+        table: str,
+        rows: DataFrame,
+        keys: list[str],
+        *,
+        newer: str | None = None,
+        insert_only: bool = False,
+        delete_missing: bool = False,
+    ) -> MergeCounts:
+        """Upsert on ``keys``; ``delete_missing`` also deletes target rows absent from
+        ``rows`` (for tables rebuilt whole, like gold)."""
+
+    def batch_writer(self, layer: str, table: str, app_id: str) -> Callable[[DataFrame, int], None]:
+        """A foreachBatch function appending each micro-batch once (see ``append``)."""
+
+    def cached(self, rows: DataFrame) -> DataFrame:
+        """``rows`` kept in memory while reused (local); serverless has no caching APIs."""
+
+    def release(self, rows: DataFrame) -> None: ...
+
+
+@dataclass(frozen=True)
+class SqlDialect:
+    """How a MERGE condition is written: Spark SQL on Databricks, DataFusion in delta-rs.
+    ``same``/``differs`` compare ``{t}`` and ``{s}``, the quoted target and source columns."""
+
+    quote: Callable[[str], str]
+    same: str
+    differs: str
+
+    def columns(self, column: str) -> dict[str, str]:
+        quoted = self.quote(column)
+        return {"t": f"t.{quoted}", "s": f"s.{quoted}"}
+
+
+SPARK_SQL = SqlDialect(spark_identifier, same="{t} <=> {s}", differs="NOT ({t} <=> {s})")
+# DataFusion binds OR tighter than IS [NOT] DISTINCT FROM: every comparison is parenthesised.
+DELTA_RS_SQL = SqlDialect(
+    datafusion_identifier,
+    same="({t} IS NOT DISTINCT FROM {s})",
+    differs="({t} IS DISTINCT FROM {s})",
+)
+
+
+def merge_condition(keys: list[str], dialect: SqlDialect) -> str:
+    return " AND ".join(dialect.same.format(**dialect.columns(k)) for k in keys)
+
+
+def update_condition(
+    columns: list[str], keys: list[str], newer: str | None, dialect: SqlDialect
+) -> str:
+    """Update a matched row only when the source is not older and something changed, so a
+    re-run with the same data changes nothing and a late, older record never wins."""
+    changed = " OR ".join(
+        dialect.differs.format(**dialect.columns(c)) for c in columns if c not in keys
+    )
+    condition = f"({changed})" if changed else "false"
+    if newer:
+        condition = "{s} >= {t} AND ".format(**dialect.columns(newer)) + condition
+    return condition
+
+
+def merge_sql(
+    target: tuple[str, ...],
+    source_view: str,
+    columns: list[str],
+    keys: list[str],
+    newer: str | None,
+    insert_only: bool,
+    delete_missing: bool = False,
+) -> str:
+    """The Databricks MERGE statement of ``DatabricksStorage.merge`` (``target`` is the
+    catalog, schema and table name)."""
+    on = merge_condition(keys, SPARK_SQL)
+    source = spark_identifier(source_view)
+    statement = f"MERGE INTO {spark_name(*target)} AS t USING {source} AS s ON {on}"
+    if not insert_only:
+        when = update_condition(columns, keys, newer, SPARK_SQL)
+        statement += f" WHEN MATCHED AND {when} THEN UPDATE SET *"
+    statement += " WHEN NOT MATCHED THEN INSERT *"
+    if delete_missing:
+        statement += " WHEN NOT MATCHED BY SOURCE THEN DELETE"
+    return statement
+
+
+def _append_once(table: str, app_id: str) -> Callable[[DataFrame, int], None]:
+    """A foreachBatch function that captures only names, so Spark Connect (serverless) can
+    ship it to the cluster; Delta skips a (txnAppId, txnVersion) it already committed."""
+
+    def write(rows: DataFrame, batch: int) -> None:
+        (
+            rows.write.format("delta")
+            .mode("append")
+            .option("txnAppId", app_id)
+            .option("txnVersion", batch)
+            .saveAsTable(table)
+        )
+
+    return write
+
+
+class DatabricksStorage:
+    """Delta tables in Unity Catalog (``<catalog>.<layer>.<table>``)."""
+
+    def __init__(self, spark: SparkSession, runtime: Runtime):
+        self.spark = spark
+        self.runtime = runtime
+
+    def _name(self, layer: str, table: str) -> str:
+        """The table's quoted three-level name (Spark parses it as a multipart identifier)."""
+        return spark_name(*self._parts(layer, table))
+
+    def _parts(self, layer: str, table: str) -> tuple[str, str, str]:
+        return self.runtime.catalog, layer, table
+
+    def exists(self, layer: str, table: str) -> bool:
+        return self.spark.catalog.tableExists(self._name(layer, table))
+
+    def count(self, layer: str, table: str) -> int:
+        return (
+            self.spark.table(self._name(layer, table)).count() if self.exists(layer, table) else 0
+        )
+
+    def read(self, layer: str, table: str, after: tuple[str, int] | None = None) -> DataFrame:
+        frame = self.spark.table(self._name(layer, table))
+        return frame.where(F.col(after[0]) > after[1]) if after else frame
+
+    def _create_if_missing(self, name: str, rows: DataFrame) -> None:
+        if not self.spark.catalog.tableExists(name):
+            rows.limit(0).write.format("delta").mode("append").saveAsTable(name)
+
+    def append(self, layer, table, rows, *, app_id, version) -> int:
+        count = rows.count()
+        if count:
+            _append_once(self._name(layer, table), app_id)(rows, version)
+        return count
+
+    def batch_writer(self, layer, table, app_id):
+        return _append_once(self._name(layer, table), app_id)
+
+    def cached(self, rows: DataFrame) -> DataFrame:
+        return rows
+
+    def release(self, rows: DataFrame) -> None:
+        return None
+
+    def merge(
+        self, layer, table, rows, keys, *, newer=None, insert_only=False, delete_missing=False
+    ) -> MergeCounts:
+        name = self._name(layer, table)
+        self._create_if_missing(name, rows)
+        source_rows = rows.count()
+        if not source_rows:
+            return MergeCounts(0, 0, 0)
+        view = f"merge_source_{layer}_{table}"
+        rows.createOrReplaceTempView(spark_identifier(view))  # parsed as an identifier
+        metrics = self.spark.sql(
+            merge_sql(
+                self._parts(layer, table),
+                view,
+                rows.columns,
+                keys,
+                newer,
+                insert_only,
+                delete_missing,
+            )
+        ).first()
+        return MergeCounts(
+            source_rows,
+            int(metrics["num_inserted_rows"]),
+            int(metrics["num_updated_rows"]),
+        )
+
+
+class LocalStorage:
+    """Delta folders under the local run's root, written with delta-rs."""
+
+    def __init__(self, spark: SparkSession, runtime: Runtime):
+        self.spark = spark
+        self.runtime = runtime
+
+    def _path(self, layer: str, table: str) -> str:
+        return self.runtime.table(layer, table)
+
+    def exists(self, layer: str, table: str) -> bool:
+        from deltalake import DeltaTable
+
+        return DeltaTable.is_deltatable(self._path(layer, table))
+
+    def count(self, layer: str, table: str) -> int:
+        from deltalake import DeltaTable
+
+        if not self.exists(layer, table):
+            return 0
+        return DeltaTable(self._path(layer, table)).to_pyarrow_dataset().count_rows()
+
+    def read(self, layer: str, table: str, after: tuple[str, int] | None = None) -> DataFrame:
+        import pyarrow.compute as pc
+        from deltalake import DeltaTable
+
+        dataset = DeltaTable(self._path(layer, table)).to_pyarrow_dataset()
+        condition = pc.field(after[0]) > after[1] if after else None
+        return self.spark.createDataFrame(dataset.to_table(filter=condition))
+
+    @staticmethod
+    def _arrow(rows: DataFrame):
+        return rows.toArrow()
+
+    def append(self, layer, table, rows, *, app_id, version) -> int:
+        from deltalake import CommitProperties, DeltaTable, Transaction, write_deltalake
+
+        path = self._path(layer, table)
+        if DeltaTable.is_deltatable(path):
+            committed = DeltaTable(path).transaction_version(app_id)
+            if committed is not None and committed >= version:
+                return 0
+        arrow = self._arrow(rows)
+        if arrow.num_rows:
+            transaction = Transaction(app_id=app_id, version=version)
+            write_deltalake(
+                path,
+                arrow,
+                mode="append",
+                commit_properties=CommitProperties(app_transactions=[transaction]),
+            )
+        return arrow.num_rows
+
+    def batch_writer(self, layer, table, app_id):
+        def write(rows: DataFrame, batch: int) -> None:
+            self.append(layer, table, rows, app_id=app_id, version=batch)
+
+        return write
+
+    def cached(self, rows: DataFrame) -> DataFrame:
+        return rows.persist()
+
+    def release(self, rows: DataFrame) -> None:
+        rows.unpersist()
+
+    def merge(
+        self, layer, table, rows, keys, *, newer=None, insert_only=False, delete_missing=False
+    ) -> MergeCounts:
+        from deltalake import DeltaTable, write_deltalake
+
+        arrow = self._arrow(rows)
+        path = self._path(layer, table)
+        if not DeltaTable.is_deltatable(path):
+            write_deltalake(path, arrow.slice(0, 0), mode="append")
+        if not arrow.num_rows:
+            return MergeCounts(0, 0, 0)
+        merger = DeltaTable(path).merge(
+            source=arrow,
+            predicate=merge_condition(keys, DELTA_RS_SQL),
+            source_alias="s",
+            target_alias="t",
+        )
+        if not insert_only:
+            condition = update_condition(rows.columns, keys, newer, DELTA_RS_SQL)
+            merger = merger.when_matched_update_all(predicate=condition)
+        merger = merger.when_not_matched_insert_all()
+        if delete_missing:
+            merger = merger.when_not_matched_by_source_delete()
+        metrics = merger.execute()
+        return MergeCounts(
+            arrow.num_rows, metrics["num_target_rows_inserted"], metrics["num_target_rows_updated"]
+        )
+
+
+def storage_for(spark: SparkSession, runtime: Runtime) -> Storage:
+    return LocalStorage(spark, runtime) if runtime.is_local else DatabricksStorage(spark, runtime)
+
+
+def max_of(rows: DataFrame, column: str):
+    """Largest value of a column, or None for an empty or all-null column."""
+    return rows.agg(F.max(column).alias("m")).first()["m"]

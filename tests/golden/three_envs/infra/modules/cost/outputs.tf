@@ -1,0 +1,4 @@
+output "id" {
+  description = "Resource id of the budget."
+  value       = azurerm_consumption_budget_subscription.this.id
+}
