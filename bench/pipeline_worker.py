@@ -20,8 +20,8 @@ ROWS_PER_FILE = 250_000
 
 
 def prepare(rows: int, landing: Path) -> None:
-    from risk_lakehouse.contract import load_contracts
-    from risk_lakehouse.synthetic import SyntheticSpec, generate_records
+    from lakehouse_domain.contract import load_contracts
+    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
 
     contract = load_contracts("contracts")[0]
     seed = generate_records(contract, SyntheticSpec(rows=SEED_ROWS, duplicate_share=0), "pt_BR")
@@ -44,7 +44,7 @@ def prepare(rows: int, landing: Path) -> None:
 
 def bare(landing: Path, out: Path) -> float:
     from deltalake import write_deltalake
-    from risk_lakehouse.spark_session import get_spark
+    from lakehouse_domain.spark_session import get_spark
 
     spark = get_spark(local=True)
     started = time.perf_counter()
@@ -56,7 +56,7 @@ def bare(landing: Path, out: Path) -> float:
 
 
 def pipeline(root: Path) -> float:
-    from risk_lakehouse.cli import main
+    from lakehouse_domain.cli import main
 
     started = time.perf_counter()
     code = main(["run", "--root", str(root), "--report", str(root / "report.json")])

@@ -14,7 +14,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extensions import dataset_rules  # noqa: E402  (the repository root is needed first)
+from extensions.engine import dataset_rules  # noqa: E402  (the repository root is needed first)
 
 COPIER_YML = ROOT / "copier.yml"
 OUTPUT = ROOT / "docs" / "questionnaire.md"

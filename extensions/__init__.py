@@ -1,8 +1,4 @@
-"""Pure Python behind the questionnaire and the templates.
-
-``naming``, ``dataset_rules`` and ``contract_builder`` are also shipped inside every
-generated repository's engine package (as copies made by Copier from symlinks), so the
-questionnaire and the generated ``add-dataset`` command share one implementation. They use
-only relative imports among themselves and no Copier or Jinja APIs; ``filters.py`` is the
-Jinja side.
+"""The questionnaire's Python: ``filters.py`` (the Jinja extension), ``answer_rules.py`` (rules
+of the domain-level answers) and ``engine.py``, which loads the modules the questionnaire
+shares with every generated engine from ``template/src/lakehouse_domain/``.
 """

@@ -9,9 +9,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .dataset_rules import GROUP
-from .naming import DOMAIN_PATTERN, ENVIRONMENTS, SUFFIX_PATTERN
-from .problems import Problem, fullmatch, shown, unprintable
+from .engine import dataset_rules, naming, problems
+
+GROUP = dataset_rules.GROUP
+DOMAIN_PATTERN, ENVIRONMENTS, SUFFIX_PATTERN = (
+    naming.DOMAIN_PATTERN,
+    naming.ENVIRONMENTS,
+    naming.SUFFIX_PATTERN,
+)
+Problem, fullmatch, shown, unprintable = (
+    problems.Problem,
+    problems.fullmatch,
+    problems.shown,
+    problems.unprintable,
+)
 
 EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # Azure tag values allow most characters; cost centres are codes, kept strict for reports.

@@ -1,8 +1,10 @@
 """Jinja extension that exposes the naming core and the answer rules to Copier.
 
 copier-template-extensions loads this file by path; the repository root is not on
-``sys.path``, so the sibling modules are loaded by file location too. Loading it also makes
-the ``copier`` command print a rejected answer as its message alone, not a traceback.
+``sys.path``, so the sibling modules are loaded by file location too (``engine.py`` loads the
+modules shared with the generated engine from ``template/src/lakehouse_domain/``). Loading
+it also makes the ``copier`` command print a rejected answer as its message alone, not a
+traceback.
 """
 
 from __future__ import annotations
@@ -34,13 +36,16 @@ if PACKAGE not in sys.modules:
     sys.modules[PACKAGE] = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(sys.modules[PACKAGE])
 
-naming = importlib.import_module(f"{PACKAGE}.naming")
 answer_rules = importlib.import_module(f"{PACKAGE}.answer_rules")
-dataset_rules = importlib.import_module(f"{PACKAGE}.dataset_rules")
-contract_builder = importlib.import_module(f"{PACKAGE}.contract_builder")
-escaping = importlib.import_module(f"{PACKAGE}.escaping")
-gold_starter = importlib.import_module(f"{PACKAGE}.gold_starter")
-dataset_docs = importlib.import_module(f"{PACKAGE}.dataset_docs")
+engine = importlib.import_module(f"{PACKAGE}.engine")
+naming, dataset_rules, contract_builder, escaping, gold_starter, dataset_docs = (
+    engine.naming,
+    engine.dataset_rules,
+    engine.contract_builder,
+    engine.escaping,
+    engine.gold_starter,
+    engine.dataset_docs,
+)
 
 # Copier raises a ValueError for a rejected answer and its command line prints the traceback.
 # The message already names the question, the item and the rule: print only that.
@@ -230,7 +235,7 @@ class LakehouseExtension(Extension):
                 # Names: templates never build names themselves.
                 "name_suffix": naming.name_suffix,
                 "contract_id": naming.contract_id,
-                "package_name": naming.package_name,
+                "distribution_name": naming.distribution_name,
                 "group_name": naming.group_name,
                 "catalog_name": naming.catalog_name,
                 "table_name": naming.table_name,

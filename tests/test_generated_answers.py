@@ -78,7 +78,7 @@ def test_every_valid_answer_set_passes_its_engine_and_sql_parses(
     template_repo, tmp_path_factory, engine_venv, answers
 ):
     project = render_generated(template_repo, tmp_path_factory, answers)
-    package = f"{answers['domain_name']}_lakehouse"
+    package = "lakehouse_domain"
     sql = project / "governance.sql"
     try:
         result = subprocess.run(

@@ -192,7 +192,7 @@ def test_the_typed_domain_tests_runs_and_grows_by_a_dataset(typed_domain, tmp_pa
     assert first.returncode == 0, first.stdout[-5000:] + first.stderr[-3000:]
     add_dataset_interactively(project, venv, tmp_path / "add-dataset.log")
     assert (project / "contracts" / "refunds.odcs.yaml").is_file()
-    assert (project / "src" / "shop_lakehouse" / "gold_transforms" / "refunds.py").is_file()
+    assert (project / "src" / "lakehouse_domain" / "gold_transforms" / "refunds.py").is_file()
     readme = (project / "README.md").read_text()
     assert "### `orders`" in readme and "### `refunds`" in readme
     again = make(project, venv, "test", "run", "ROWS=300", "SEED=7")

@@ -15,8 +15,8 @@ import string
 
 from hypothesis import strategies as st
 
-from extensions import dataset_rules as rules
-from extensions.naming import ENVIRONMENTS
+from extensions.engine import dataset_rules as rules
+from extensions.engine import naming
 
 REGIONS = ("brazilsouth", "eastus", "westeurope", "japaneast", "australiaeast")
 TYPES = rules.SIMPLE_TYPES
@@ -213,7 +213,7 @@ def valid_answer_sets(draw) -> dict:
         "cost_center": draw(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", fullmatch=True)),
         "azure_region": draw(st.sampled_from(REGIONS)),
         "environments": draw(
-            st.lists(st.sampled_from(ENVIRONMENTS), min_size=1, max_size=3, unique=True)
+            st.lists(st.sampled_from(naming.ENVIRONMENTS), min_size=1, max_size=3, unique=True)
         ),
         "prd_front_end": draw(st.sampled_from(("public", "private"))),
         "owners_group": owners,

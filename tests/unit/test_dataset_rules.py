@@ -3,7 +3,7 @@ every proposal (a default derived from earlier answers) passes the rules it feed
 
 import pytest
 
-from extensions import dataset_rules as rules
+from extensions.engine import dataset_rules as rules
 
 COLUMNS = [
     {"name": "id", "type": "string", "required": True},

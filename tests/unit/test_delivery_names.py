@@ -2,7 +2,7 @@
 
 import pytest
 
-from extensions import naming
+from extensions.engine import naming
 
 
 @pytest.mark.parametrize("env", naming.ENVIRONMENTS)

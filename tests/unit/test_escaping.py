@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extensions import escaping
+from extensions.engine import escaping
 
 # One line of printable text: what answer_rules.check_text lets through.
 ONE_LINE = st.text(

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from extensions import naming
+from extensions.engine import naming
 
 LONGEST_DOMAIN = "abcdefghi9"  # 10 characters: the maximum the questionnaire allows
 
@@ -115,5 +115,5 @@ def test_unity_catalog_names():
 def test_job_group_and_package_names():
     assert naming.job_name("risk", "card_transactions", "dev") == "risk-card-transactions-dev"
     assert naming.group_name("risk", "pii-readers") == "risk-pii-readers"
-    assert naming.package_name("risk") == "risk_lakehouse"
-    assert naming.package_name("risk").isidentifier()
+    assert naming.distribution_name("risk") == "risk_lakehouse"
+    assert naming.distribution_name("risk").isidentifier()

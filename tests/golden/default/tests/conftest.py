@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from risk_lakehouse.cli import main
-from risk_lakehouse.contract import load_contracts
-from risk_lakehouse.spark_session import get_spark
+from lakehouse_domain.cli import main
+from lakehouse_domain.contract import load_contracts
+from lakehouse_domain.spark_session import get_spark
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "contracts"

@@ -9,10 +9,10 @@ import shutil
 import pytest
 import yaml
 
-from risk_lakehouse.add_dataset import update_readme
-from risk_lakehouse.cli import main
-from risk_lakehouse.contract import load_contracts
-from risk_lakehouse.dataset_docs import BEGIN
+from lakehouse_domain.add_dataset import update_readme
+from lakehouse_domain.cli import main
+from lakehouse_domain.contract import load_contracts
+from lakehouse_domain.dataset_docs import BEGIN
 
 from .conftest import CONTRACTS, ROOT
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from databricks.bundles.jobs import Job
 
-from fraud_lakehouse import domain, naming
-from fraud_lakehouse.contract import Contract
+from lakehouse_domain import domain, naming
+from lakehouse_domain.contract import Contract
 
-PACKAGE = "fraud_lakehouse"
+# python_wheel_task names the distribution (its entry points are in its metadata).
+PACKAGE = naming.distribution_name(domain.DOMAIN)
 ENTRY_POINT = "lakehouse"
 WHEEL = "./dist/*.whl"
 COMPUTE_KEY = "engine"

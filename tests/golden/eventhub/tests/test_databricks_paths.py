@@ -15,19 +15,19 @@ from datetime import UTC, datetime
 import pytest
 from pyspark.sql import functions as F
 
-from fraud_lakehouse import domain, naming
-from fraud_lakehouse.cli import _parser
-from fraud_lakehouse.contract import Source
-from fraud_lakehouse.quality import typed
-from fraud_lakehouse.report import DatasetReport, RunReport, report_location
-from fraud_lakehouse.runtime import Runtime
-from fraud_lakehouse.sources.eventhub import kafka_options, run_recovering_data_loss
-from fraud_lakehouse.sources.files import (
+from lakehouse_domain import domain, naming
+from lakehouse_domain.cli import _parser
+from lakehouse_domain.contract import Source
+from lakehouse_domain.quality import typed
+from lakehouse_domain.report import DatasetReport, RunReport, report_location
+from lakehouse_domain.runtime import Runtime
+from lakehouse_domain.sources.eventhub import kafka_options, run_recovering_data_loss
+from lakehouse_domain.sources.files import (
     autoloader_options,
     autoloader_records,
     autoloader_schema,
 )
-from fraud_lakehouse.synthetic import SyntheticSpec, generate_records
+from lakehouse_domain.synthetic import SyntheticSpec, generate_records
 
 ENVIRONMENT = domain.ENVIRONMENTS[0]
 # Spark's KAFKA_DATA_LOSS error condition, as a failed streaming query reports it.

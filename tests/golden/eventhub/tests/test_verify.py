@@ -12,10 +12,10 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
-from fraud_lakehouse import domain, naming, verify
-from fraud_lakehouse.cli import main
-from fraud_lakehouse.contract import load_contracts
-from fraud_lakehouse.governance import (
+from lakehouse_domain import domain, naming, verify
+from lakehouse_domain.cli import main
+from lakehouse_domain.contract import load_contracts
+from lakehouse_domain.governance import (
     gold_columns,
     mask_function_name,
     protected_tables,

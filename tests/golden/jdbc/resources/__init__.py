@@ -12,7 +12,7 @@ SOURCE = str(Path(__file__).resolve().parents[1] / "src")
 if SOURCE not in sys.path:
     sys.path.insert(0, SOURCE)
 
-from credit_lakehouse.contract import load_contracts  # noqa: E402
+from lakehouse_domain.contract import load_contracts  # noqa: E402
 
 from .jobs import governance_job, medallion_job  # noqa: E402
 

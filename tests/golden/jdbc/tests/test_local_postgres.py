@@ -21,16 +21,16 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credit_lakehouse.contract import Column, Contract, Source
-from credit_lakehouse.local_postgres import (
+from lakehouse_domain.contract import Column, Contract, Source
+from lakehouse_domain.local_postgres import (
     LocalPostgres,
     PostgresUnavailable,
     postgres_type,
     server_binaries,
 )
-from credit_lakehouse.sources.jdbc import JdbcConnection, read_increment
-from credit_lakehouse.spark_session import postgres_jdbc_jar
-from credit_lakehouse.sql import postgres_identifier, postgres_string
+from lakehouse_domain.sources.jdbc import JdbcConnection, read_increment
+from lakehouse_domain.spark_session import postgres_jdbc_jar
+from lakehouse_domain.sql import postgres_identifier, postgres_string
 
 from .conftest import CONTRACTS, LocalRun
 from .hostile_strings import hostile_text, without_nul
@@ -440,7 +440,7 @@ def test_hostile_names_and_literals_are_read_back_exactly(server: LocalPostgres,
 
 def contract_document(name: str, columns: list[tuple[str, str]], source: dict) -> dict:
     """The repository's first contract rewritten for another table, columns and source."""
-    from credit_lakehouse.dataset_rules import odcs_types
+    from lakehouse_domain.dataset_rules import odcs_types
 
     path = sorted(CONTRACTS.glob("*.odcs.yaml"))[0]
     document = yaml.safe_load(path.read_text())

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from credit_lakehouse.spark_session import postgres_jdbc_jar
+from lakehouse_domain.spark_session import postgres_jdbc_jar
 
 ROWS = "300"
 FILES_SOURCES = [
@@ -69,7 +69,7 @@ def test_local_run_is_conserved_and_idempotent(local_run, contract, source):
 
 @pytest.mark.jdbc
 def test_local_run_from_postgresql(local_run, contract):
-    from credit_lakehouse.local_postgres import server_binaries
+    from lakehouse_domain.local_postgres import server_binaries
 
     if server_binaries() is None or postgres_jdbc_jar() is None:
         pytest.skip(
@@ -121,7 +121,7 @@ def land_json(run, contract, name, records):
 
 
 def test_late_updates_win_and_older_records_do_not(local_run, contract):
-    from credit_lakehouse.synthetic import SyntheticSpec, generate_records
+    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
 
     ordering = contract.ordering_column
     ordering_type = contract.column(ordering).type
@@ -146,7 +146,7 @@ def test_late_updates_win_and_older_records_do_not(local_run, contract):
 
 
 def test_schema_drift_is_rescued_and_corrupt_records_quarantined(local_run, contract):
-    from credit_lakehouse.synthetic import SyntheticSpec, generate_records
+    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
 
     run = local_run({"type": "files", "format": "json"})
     base = generate_records(
@@ -227,8 +227,8 @@ def test_a_reset_stream_checkpoint_does_not_lose_new_files(local_run, contract):
 
 
 def test_gold_always_equals_its_transform_of_silver(local_run, contract, spark):
-    from credit_lakehouse.gold import transform_for
-    from credit_lakehouse.synthetic import SyntheticSpec, generate_records
+    from lakehouse_domain.gold import transform_for
+    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
 
     transform = transform_for(contract)
     if transform is None:

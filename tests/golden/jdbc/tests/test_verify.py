@@ -12,10 +12,10 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
-from credit_lakehouse import domain, naming, verify
-from credit_lakehouse.cli import main
-from credit_lakehouse.contract import load_contracts
-from credit_lakehouse.governance import (
+from lakehouse_domain import domain, naming, verify
+from lakehouse_domain.cli import main
+from lakehouse_domain.contract import load_contracts
+from lakehouse_domain.governance import (
     gold_columns,
     mask_function_name,
     protected_tables,

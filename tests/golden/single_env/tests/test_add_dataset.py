@@ -9,10 +9,10 @@ import shutil
 import pytest
 import yaml
 
-from sandbox1_lakehouse.add_dataset import update_readme
-from sandbox1_lakehouse.cli import main
-from sandbox1_lakehouse.contract import load_contracts
-from sandbox1_lakehouse.dataset_docs import BEGIN
+from lakehouse_domain.add_dataset import update_readme
+from lakehouse_domain.cli import main
+from lakehouse_domain.contract import load_contracts
+from lakehouse_domain.dataset_docs import BEGIN
 
 from .conftest import CONTRACTS, ROOT
 

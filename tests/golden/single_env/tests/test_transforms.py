@@ -8,14 +8,14 @@ from datetime import datetime
 import pytest
 from pyspark.sql import functions as F
 
-from sandbox1_lakehouse import silver
-from sandbox1_lakehouse.contract import Column, Contract, Source
-from sandbox1_lakehouse.gold import transform_for
-from sandbox1_lakehouse.quality import failed_rules, record_rules
-from sandbox1_lakehouse.runtime import Runtime
-from sandbox1_lakehouse.sources.raw import from_json_text
-from sandbox1_lakehouse.storage import LocalStorage, merge_sql
-from sandbox1_lakehouse.synthetic import BAD_TEXT, SyntheticSpec, generate_records, luhn_valid
+from lakehouse_domain import silver
+from lakehouse_domain.contract import Column, Contract, Source
+from lakehouse_domain.gold import transform_for
+from lakehouse_domain.quality import failed_rules, record_rules
+from lakehouse_domain.runtime import Runtime
+from lakehouse_domain.sources.raw import from_json_text
+from lakehouse_domain.storage import LocalStorage, merge_sql
+from lakehouse_domain.synthetic import BAD_TEXT, SyntheticSpec, generate_records, luhn_valid
 
 
 def small_contract(path) -> Contract:

@@ -12,10 +12,10 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
-from sandbox1_lakehouse import domain, naming, verify
-from sandbox1_lakehouse.cli import main
-from sandbox1_lakehouse.contract import load_contracts
-from sandbox1_lakehouse.governance import (
+from lakehouse_domain import domain, naming, verify
+from lakehouse_domain.cli import main
+from lakehouse_domain.contract import load_contracts
+from lakehouse_domain.governance import (
     gold_columns,
     mask_function_name,
     protected_tables,

@@ -11,8 +11,8 @@ import yaml
 from databricks.bundles.core import Bundle
 from databricks.bundles.jobs import Job
 
-from paymentsx9_lakehouse import domain, naming
-from paymentsx9_lakehouse.contract import load_contracts
+from lakehouse_domain import domain, naming
+from lakehouse_domain.contract import load_contracts
 
 from .conftest import ROOT
 
@@ -119,7 +119,7 @@ def test_wheel_carries_the_engine_contracts_and_entry_point(tmp_path):
     )
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    package = "paymentsx9_lakehouse"
+    package = "lakehouse_domain"
     for contract in (ROOT / "contracts").glob("*.odcs.yaml"):
         assert f"{package}/contracts/{contract.name}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

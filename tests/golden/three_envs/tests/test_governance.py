@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import pytest
 
-from paymentsx9_lakehouse import dataset_rules
-from paymentsx9_lakehouse.contract import Column, Contract, RowFilter, Source
-from paymentsx9_lakehouse.governance import (
+from lakehouse_domain import dataset_rules
+from lakehouse_domain.contract import Column, Contract, RowFilter, Source
+from lakehouse_domain.governance import (
     DOMAIN_GROUPS,
     analyst_vs_pii_reader,
     governance_statements,
@@ -23,8 +23,8 @@ from paymentsx9_lakehouse.governance import (
     persona_view,
     silver_masks,
 )
-from paymentsx9_lakehouse.sql import spark_identifier as q
-from paymentsx9_lakehouse.sql import spark_name
+from lakehouse_domain.sql import spark_identifier as q
+from lakehouse_domain.sql import spark_name
 
 ANALYST = (DOMAIN_GROUPS.analysts,)
 PII_READER = (DOMAIN_GROUPS.pii_readers,)
@@ -215,9 +215,9 @@ def test_row_filter_hides_the_rows_it_should(spark, tmp_path):
 def test_local_run_protects_every_masked_column_and_gold_holds_no_pii(local_run, contract):
     run = local_run({"type": "files", "format": "csv"})
     assert run("--synthetic", "300") == 0
-    from paymentsx9_lakehouse.runtime import Runtime
-    from paymentsx9_lakehouse.spark_session import get_spark
-    from paymentsx9_lakehouse.storage import LocalStorage
+    from lakehouse_domain.runtime import Runtime
+    from lakehouse_domain.spark_session import get_spark
+    from lakehouse_domain.storage import LocalStorage
 
     spark = get_spark(local=True)
     storage = LocalStorage(spark, Runtime("local", root=run.root))

@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 from sqlglot.dialects import Dialect
 from sqlglot.tokens import TokenType
 
-from paymentsx9_lakehouse.contract import Column, Contract, RowFilter, Source
-from paymentsx9_lakehouse.governance import Groups, governance_statements, persona_view
-from paymentsx9_lakehouse.runtime import Runtime
-from paymentsx9_lakehouse.sources.files import read_landed_files
-from paymentsx9_lakehouse.sources.jdbc import increment_query, watermark_literal
-from paymentsx9_lakehouse.sql import (
+from lakehouse_domain.contract import Column, Contract, RowFilter, Source
+from lakehouse_domain.governance import Groups, governance_statements, persona_view
+from lakehouse_domain.runtime import Runtime
+from lakehouse_domain.sources.files import read_landed_files
+from lakehouse_domain.sources.jdbc import increment_query, watermark_literal
+from lakehouse_domain.sql import (
     UnquotableError,
     postgres_identifier,
     postgres_string,
@@ -40,14 +40,14 @@ from paymentsx9_lakehouse.sql import (
     sqlserver_identifier,
     sqlserver_string,
 )
-from paymentsx9_lakehouse.storage import (
+from lakehouse_domain.storage import (
     DELTA_RS_SQL,
     LocalStorage,
     merge_condition,
     merge_sql,
     update_condition,
 )
-from paymentsx9_lakehouse.synthetic import SyntheticSpec, generate_records
+from lakehouse_domain.synthetic import SyntheticSpec, generate_records
 
 from .hostile_strings import hostile_text, without_nul
 

@@ -1,1 +1,0 @@
-../../../extensions/contract_builder.py

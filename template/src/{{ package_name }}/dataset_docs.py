@@ -1,1 +1,0 @@
-../../../extensions/dataset_docs.py

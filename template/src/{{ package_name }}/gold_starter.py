@@ -1,1 +1,0 @@
-../../../extensions/gold_starter.py

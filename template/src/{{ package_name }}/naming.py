@@ -1,1 +1,0 @@
-../../../extensions/naming.py
