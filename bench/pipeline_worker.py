@@ -44,6 +44,7 @@ def prepare(rows: int, landing: Path) -> None:
 
 def bare(landing: Path, out: Path) -> float:
     from deltalake import write_deltalake
+
     from lakehouse_domain.spark_session import get_spark
 
     spark = get_spark(local=True)

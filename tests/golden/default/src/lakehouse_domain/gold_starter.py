@@ -1,11 +1,11 @@
 """The starter gold transform of a dataset, proposed from its definition.
 
 One pure function: ``add-dataset`` writes each new dataset's ``gold_transforms/<dataset>.py``
-with it (the first dataset's was rendered by the template with it too). The proposal: daily features per entity (the
-first non-key ``*_id`` column), counted, summed over the first measure and the distinct
-values of up to three descriptive columns. PII and masked columns never feed gold. Column
-names appear only in the constants at the top, so every line stays short whatever the names
-(the generated repository lints with ruff). Standard library only.
+with it (the first dataset's was rendered by the template with it too). The proposal: daily
+features per entity (the first non-key ``*_id`` column), counted, summed over the first
+measure and the distinct values of up to three descriptive columns. PII and masked columns
+never feed gold. Column names appear only in the constants at the top, so every line stays
+short whatever the names (the generated repository lints with ruff). Standard library only.
 """
 
 from __future__ import annotations
