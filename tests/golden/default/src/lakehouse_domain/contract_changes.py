@@ -33,6 +33,8 @@ _WIDENING = {
 _FLOATS = {"float": 0, "real": 0, "double": 1}
 _DECIMAL = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 _VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+# ODCS statuses after which a dataset may be removed.
+RETIRING = ("deprecated", "retired")
 
 
 @dataclass(frozen=True)
@@ -168,8 +170,16 @@ def _version(text: Any) -> tuple[int, int, int] | None:
 
 def version_problem(old: dict | None, new: dict | None, changes: list[Change]) -> str:
     """Why ``new``'s version does not fit its changes, or ``''``: breaking needs a major bump,
-    additive a minor one; a new dataset may start at any version."""
-    if not changes or old is None or new is None:
+    additive a minor one; a new dataset may start at any version; a dataset is removed only
+    after a change that marked it ``deprecated`` (or ``retired``), so consumers are warned."""
+    if old is not None and new is None:
+        if old.get("status") in RETIRING:
+            return ""
+        return (
+            f"dataset removed while {old.get('status')}: first set its status to deprecated "
+            "(a minor version bump), remove it in a later change"
+        )
+    if not changes or old is None:
         return ""
     before, after = _version(old.get("version")), _version(new.get("version"))
     if after is None:

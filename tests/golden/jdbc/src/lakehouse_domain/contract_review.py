@@ -1,0 +1,93 @@
+"""The contract gate of a change: every contract that differs from a base revision, its
+changes classified (``contract_changes``) and whether its version bump fits them.
+
+CI runs it on each pull request against the target branch (``python -m lakehouse_domain
+contract-changes --base origin/main``); locally ``make contract-changes`` compares with
+``origin/main``. The summary is Markdown, for the pull request's job summary.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .contract_changes import BREAKING, Change, classify, version_problem
+
+CONTRACT_SUFFIX = ".odcs.yaml"
+
+
+@dataclass(frozen=True)
+class DatasetReview:
+    """One contract's changes since the base and the verdict on its version."""
+
+    dataset: str
+    old_version: str | None
+    new_version: str | None
+    changes: list[Change]
+    problem: str
+
+
+def _git(repository: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=repository, capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        raise RuntimeError(f"git {' '.join(args)}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def documents_at(repository: Path, revision: str, folder: str = "contracts") -> dict[str, dict]:
+    """The contracts of ``folder`` as they were at ``revision``, by dataset file name."""
+    listed = _git(repository, "ls-tree", "--name-only", f"{revision}:{folder}")
+    names = [name for name in listed.splitlines() if name.endswith(CONTRACT_SUFFIX)]
+    return {
+        name.removesuffix(CONTRACT_SUFFIX): yaml.safe_load(
+            _git(repository, "show", f"{revision}:{folder}/{name}")
+        )
+        for name in names
+    }
+
+
+def documents_in(folder: Path) -> dict[str, dict]:
+    """The contracts of the working tree, by dataset file name."""
+    return {
+        path.name.removesuffix(CONTRACT_SUFFIX): yaml.safe_load(path.read_text())
+        for path in sorted(folder.glob(f"*{CONTRACT_SUFFIX}"))
+    }
+
+
+def review(base: dict[str, dict], head: dict[str, dict]) -> list[DatasetReview]:
+    """A review of every dataset that was added, removed or changed."""
+    reviews = []
+    for dataset in sorted(base.keys() | head.keys()):
+        old, new = base.get(dataset), head.get(dataset)
+        changes = classify(old, new)
+        if changes:
+            reviews.append(
+                DatasetReview(
+                    dataset=dataset,
+                    old_version=(old or {}).get("version"),
+                    new_version=(new or {}).get("version"),
+                    changes=changes,
+                    problem=version_problem(old, new, changes),
+                )
+            )
+    return reviews
+
+
+def summary(reviews: list[DatasetReview], base: str) -> str:
+    """Markdown for people: per dataset, its version change, each change and the verdict."""
+    if not reviews:
+        return f"No contract changed since `{base}`.\n"
+    lines = [f"## Contract changes since `{base}`", ""]
+    for item in reviews:
+        kind = BREAKING if any(c.kind == BREAKING for c in item.changes) else "additive"
+        verdict = f"**refused**: {item.problem}" if item.problem else "version fits"
+        versions = f"{item.old_version or '(new)'} -> {item.new_version or '(removed)'}"
+        lines += [f"### `{item.dataset}`: {kind}, {versions}, {verdict}", ""]
+        lines += [f"- {change.kind}: `{change.where}`: {change.detail}" for change in item.changes]
+        lines.append("")
+    return "\n".join(lines)
