@@ -10,11 +10,27 @@ import yaml
 from support.generated_venv import generated_repo_venv
 from support.render import answer_set_names
 from support.tool_venvs import tool_bin
+from support.workflows import LOCAL_WORKFLOW, composite_actions, resolved_jobs, triggers
 
 USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$", re.M)
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"^\s+# v\d+\.\d+\.\d+$")
-WORKFLOWS = ("ci.yml", "deploy.yml", "destroy.yml", "infra.yml", "template-update.yml")
+LOCAL_ACTION = "$/.github/actions/"
+# Callers (ci, deploy, infra, destroy, template-update) and the per-environment reusable
+# workflows they call.
+WORKFLOWS = (
+    "bundle-deploy.yml",
+    "ci.yml",
+    "deploy.yml",
+    "destroy.yml",
+    "infra.yml",
+    "template-update.yml",
+    "terraform-apply.yml",
+    "terraform-destroy.yml",
+    "terraform-plan.yml",
+)
+# Tool versions the workflows install, each set in one composite action.
+TOOL_VERSIONS = ("python-version", "terraform_version")
 
 
 def workflows(project: Path) -> dict[str, tuple[str, dict]]:
@@ -32,39 +48,86 @@ def run_tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("name", answer_set_names())
 def test_hardening_policy(answer_set_renders, name):
-    found = workflows(answer_set_renders[name])
+    project = answer_set_renders[name]
+    found = workflows(project)
+    actions = composite_actions(project)
     assert sorted(found) == sorted(WORKFLOWS)
     for file, (text, workflow) in found.items():
-        triggers = workflow.get(True, workflow.get("on"))  # YAML reads `on` as true
-        assert "pull_request_target" not in triggers, file
+        assert "pull_request_target" not in triggers(workflow), file
         assert workflow["permissions"] == {}, f"{file}: permissions must start empty"
         for job_name, job in workflow["jobs"].items():
             assert "permissions" in job, f"{file}: {job_name} sets its own minimal permissions"
             if "uses" in job:
+                assert job["uses"].startswith(LOCAL_WORKFLOW), f"{file}: {job_name}"
                 continue
             for step in job["steps"]:
-                if str(step.get("uses", "")).startswith("actions/checkout@"):
-                    assert step["with"]["persist-credentials"] is False, f"{file}: {job_name}"
                 assert "${{ github.event." not in step.get("run", ""), f"{file}: {job_name}"
-        for target, comment in USES.findall(text):
-            if target.startswith("$/"):
-                continue  # a workflow of this repository, at the running commit
-            assert PINNED.match(target), f"{file}: {target} must be pinned to a commit SHA"
-            assert VERSION_COMMENT.match(comment), f"{file}: {target} needs a # vX.Y.Z comment"
+        # Third-party actions only through the composite actions, at the running commit.
+        for target, _ in USES.findall(text):
+            if target.startswith(LOCAL_ACTION):
+                assert target.removeprefix(LOCAL_ACTION) in actions, f"{file}: {target}"
+            else:
+                assert target.startswith(LOCAL_WORKFLOW), f"{file}: {target} is used directly"
         secrets = set(re.findall(r"secrets\.(\w+)", text))
         # OIDC everywhere; the one stored secret is the template-update App's private key
         # (GitHub App tokens are minted from it; no OIDC exchange exists for them).
         allowed = {"TEMPLATE_UPDATE_APP_PRIVATE_KEY"} if file == "template-update.yml" else set()
         assert secrets <= allowed, f"{file}: {secrets}"
-    infra = found["infra.yml"][1]
-    for job_name, job in infra["jobs"].items():
+    for action_name, action in actions.items():
+        path = project / ".github" / "actions" / action_name / "action.yml"
+        assert action["runs"]["using"] == "composite", action_name
+        for step in action["runs"]["steps"]:
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, action_name
+            assert "run" not in step, f"{action_name}: a pin holder runs nothing itself"
+        for target, comment in USES.findall(path.read_text()):
+            assert PINNED.match(target), f"{action_name}: {target} must be pinned to a commit SHA"
+            assert VERSION_COMMENT.match(comment), f"{action_name}: {target} needs a # vX.Y.Z"
+    infra = resolved_jobs(project, "infra.yml")
+    for job_name, job in infra.items():
+        caller = job_name.split("/")[0]
         if job_name.startswith("apply-"):
             assert job["concurrency"]["cancel-in-progress"] is False
-            assert job["environment"] == job_name.removeprefix("apply-")
+            assert job["environment"] == caller.removeprefix("apply-")
             assert job["env"]["ARM_CLIENT_ID"].startswith("${{ vars.AZURE_APPLY_CLIENT_ID_")
         if job_name.startswith("plan-"):
             assert "environment" not in job  # plan never holds apply credentials
             assert job["env"]["ARM_CLIENT_ID"].startswith("${{ vars.AZURE_PLAN_CLIENT_ID_")
+    destroy = resolved_jobs(project, "destroy.yml")
+    for job_name, job in destroy.items():
+        env = job_name.split("/")[0].removeprefix("destroy-")
+        assert job["environment"] == env and job["concurrency"]["group"] == f"terraform-{env}"
+        assert job["callers"][-1]["if"] == f"inputs.environment == '{env}'"
+
+
+@pytest.mark.parametrize("name", answer_set_names())
+def test_each_action_pin_and_tool_version_has_one_home(answer_set_renders, name):
+    """Each third-party action is pinned in exactly one composite action under
+    .github/actions/, and so is each tool version the workflows install, so one line changes
+    a pin; Dependabot reads a composite action only in a directory its github-actions entry
+    lists, so every one of them is listed.
+
+    Sources: GitHub Dependabot options reference (`directories`; the github-actions ecosystem
+    reads workflow files under .github/workflows of `/` and action.yml files of the listed
+    directories, https://docs.github.com/code-security/dependabot/working-with-dependabot/
+    dependabot-options-reference); GitHub changelog 2026-07-30, "Reference same-repository
+    actions with self-repository syntax" (`uses: $/...` resolves at the running commit)."""
+    project = answer_set_renders[name]
+    github = project / ".github"
+    texts = [p.read_text() for p in sorted(github.rglob("*.yml"))]
+    for action_name in composite_actions(project):
+        holder = github / "actions" / action_name / "action.yml"
+        for target, _ in USES.findall(holder.read_text()):
+            action = target.split("@")[0]
+            homes = [text for text in texts if f"uses: {action}@" in text]
+            assert len(homes) == 1, f"{action} is pinned in {len(homes)} files"
+    for tool in TOOL_VERSIONS:
+        assert sum(text.count(f"{tool}:") for text in texts) == 1, tool
+    dependabot = yaml.safe_load((github / "dependabot.yml").read_text())
+    (entry,) = [u for u in dependabot["updates"] if u["package-ecosystem"] == "github-actions"]
+    assert set(entry["directories"]) == {"/"} | {
+        f"/.github/actions/{action_name}" for action_name in composite_actions(project)
+    }
 
 
 @pytest.mark.slow
@@ -76,6 +139,11 @@ def test_schema_actionlint_and_zizmor_are_clean(answer_set_renders, name):
         "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files, cwd=project
     )
     assert schema.returncode == 0, schema.stdout + schema.stderr
+    actions = [str(p) for p in sorted((project / ".github" / "actions").glob("*/action.yml"))]
+    action_schema = run_tool(
+        "check-jsonschema", "--builtin-schema", "vendor.github-actions", *actions, cwd=project
+    )
+    assert action_schema.returncode == 0, action_schema.stdout + action_schema.stderr
     dependabot = run_tool(
         "check-jsonschema",
         "--builtin-schema",
@@ -86,7 +154,7 @@ def test_schema_actionlint_and_zizmor_are_clean(answer_set_renders, name):
     assert dependabot.returncode == 0, dependabot.stdout
     actionlint = run_tool("actionlint", *files, cwd=project)
     assert actionlint.returncode == 0, actionlint.stdout + actionlint.stderr
-    zizmor = run_tool("zizmor", "--offline", ".github/workflows", cwd=project)
+    zizmor = run_tool("zizmor", "--offline", ".github/workflows", ".github/actions", cwd=project)
     assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
     assert "No findings to report" in zizmor.stdout + zizmor.stderr
 

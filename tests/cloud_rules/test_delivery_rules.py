@@ -19,10 +19,12 @@ import yaml
 
 from support.generated_venv import generated_repo_venv
 from support.render import answer_set_names
+from support.workflows import resolved_jobs, runs_on_pull_requests, triggers
 
 ANSWER_SETS = answer_set_names()
 DEFAULT_RUNNER = "ubuntu-24.04"
 APP_TOKEN_ACTION = "actions/create-github-app-token@1b10c78c7865c340bc4f6099eb2f838309f1e8c3"
+APP_TOKEN_HOLDER = "$/.github/actions/github-app-token"
 
 
 def load_yaml(path: Path) -> dict:
@@ -36,17 +38,6 @@ def workflow(project: Path, name: str) -> dict:
 def environments(project: Path) -> list[str]:
     """The environments in promotion order, as answered."""
     return list(load_yaml(project / ".copier-answers.yml")["environments"])
-
-
-def runs_on_pull_requests(job: dict) -> bool:
-    """Whether a job can start on a pull_request event (its `if` does not exclude it)."""
-    condition = str(job.get("if", ""))
-    excluded = (
-        "github.event_name != 'pull_request'",
-        "github.event_name == 'push'",
-        "needs.",  # gated on an earlier job's output, which pull requests never produce
-    )
-    return not any(part in condition for part in excluded)
 
 
 def step_named(job: dict, prefix: str) -> dict:
@@ -95,8 +86,8 @@ def test_pull_request_jobs_get_no_environment_and_no_cloud_identity(answer_set_r
 
     Sources: GitHub, "OpenID Connect reference" (subject claims per job shape,
     https://docs.github.com/actions/reference/security/oidc); databricks/cli source above."""
-    deploy = workflow(answer_set_renders[name], "deploy.yml")
-    on_pull_requests = {k: j for k, j in deploy["jobs"].items() if runs_on_pull_requests(j)}
+    deploy = resolved_jobs(answer_set_renders[name], "deploy.yml")
+    on_pull_requests = {k: j for k, j in deploy.items() if runs_on_pull_requests(j)}
     assert on_pull_requests, "pull requests still validate the bundle"
     for job_name, job in on_pull_requests.items():
         assert "environment" not in job, f"{job_name} runs on pull requests with an environment"
@@ -220,6 +211,50 @@ def test_bootstrap_protects_every_environment(answer_set_renders, tmp_path, name
     assert {"name": "main", "type": "branch"} in bodies
 
 
+@pytest.mark.parametrize("name", ANSWER_SETS)
+def test_per_environment_workflows_get_what_they_need_from_their_callers(answer_set_renders, name):
+    """The per-environment work runs in reusable workflows, called once per environment.
+    What a call passes and what it does not is what GitHub documents:
+
+    - GITHUB_TOKEN permissions passed from the caller job can only be downgraded by the called
+      workflow, so each caller job grants at least what its called jobs declare (`id-token:
+      write` for the OIDC exchange, `contents: read` for the checkout);
+    - env set at the caller's workflow level does not reach the called workflow, so every
+      called workflow sets its own OIDC switches (ARM_USE_OIDC / github-oidc-azure);
+    - an OIDC token of a job in a called workflow carries the caller's standard claims and the
+      called job's environment, so a job holding the apply identity (trusted only for the
+      subject `repo:<owner>/<repo>:environment:<env>`) runs in that environment, whose
+      protection rules gate it; a plan job runs in none.
+
+    Sources: GitHub, "Reusing workflow configurations" > limitations (permissions only
+    downgraded; workflow-level env not propagated,
+    https://docs.github.com/actions/reference/workflows-and-actions/reusing-workflow-configurations);
+    GitHub, "Using OpenID Connect with reusable workflows" ("the token will include the
+    standard claims that contain information about the calling workflow",
+    https://docs.github.com/actions/security-for-github-actions/security-hardening-your-
+    deployments/using-openid-connect-with-reusable-workflows)."""
+    project = answer_set_renders[name]
+    strength = {"none": 0, "read": 1, "write": 2}
+    for caller in ("infra.yml", "deploy.yml", "destroy.yml"):
+        for job_name, job in resolved_jobs(project, caller).items():
+            for outer in job["callers"]:
+                for scope, level in job["permissions"].items():
+                    granted = outer["permissions"].get(scope, "none")
+                    assert strength[granted] >= strength[level], f"{caller}: {job_name} {scope}"
+            if not job["callers"] or "id-token" not in job["permissions"]:
+                continue  # a job of its own, or one holding no cloud identity
+            called = workflow(project, job["callers"][-1]["uses"].split("/")[-1])
+            oidc = called["env"].get("ARM_USE_OIDC") or called["env"].get("DATABRICKS_AUTH_TYPE")
+            assert oidc in ("true", "github-oidc-azure"), f"{caller}: {job_name}"
+            client = job["env"]["ARM_CLIENT_ID"]
+            env = job_name.split("/")[-2].split("-", 1)[1]
+            if "AZURE_APPLY_CLIENT_ID_" in client:
+                assert job["environment"] == env, f"{caller}: {job_name} holds the apply identity"
+            else:
+                assert "environment" not in job, f"{caller}: {job_name}"
+            assert client.endswith(f"_{env.upper()} }}}}"), f"{caller}: {job_name}: {client}"
+
+
 # --- Item 4: runner labels per environment -------------------------------------------------
 
 
@@ -234,12 +269,12 @@ def test_deploy_runners_come_from_repository_variables(answer_set_renders, name)
     front-end Private Link (a workspace with public access disabled is reachable only over
     its private endpoint); review B8."""
     project = answer_set_renders[name]
-    deploy = workflow(project, "deploy.yml")
+    deploy = resolved_jobs(project, "deploy.yml")
     for env in environments(project):
         expected = f"${{{{ vars.RUNNER_{env.upper()} || '{DEFAULT_RUNNER}' }}}}"
         for kind in ("deploy", "verify"):
-            job = deploy["jobs"][f"{kind}-{env}"]
-            assert job["runs-on"] == expected, f"{kind}-{env}: {job['runs-on']}"
+            job = deploy[f"deploy-{env}/{kind}"]
+            assert job["runs-on"] == expected, f"{kind} {env}: {job['runs-on']}"
     readme = (project / "README.md").read_text()
     assert "RUNNER_PRD" in readme and "self-hosted" in readme
 
@@ -283,20 +318,24 @@ def test_template_update_pull_requests_are_opened_with_a_github_app_token(answer
     """The update branch is pushed and its pull request opened with a GitHub App installation
     token, not GITHUB_TOKEN: events caused by GITHUB_TOKEN start no workflow run, so CI (and
     its conflict-marker guard) would never run on the update. The token action is pinned to
-    the commit of its v3.1.1 tag.
+    the commit of its v3.1.1 tag in the composite action that holds its pin.
 
     Sources: GitHub, "GITHUB_TOKEN" > "When GITHUB_TOKEN triggers workflow runs"
     (https://docs.github.com/actions/concepts/security/github_token); actions/create-github-
     app-token v3.1.1 (tag commit 1b10c78c7865c340bc4f6099eb2f838309f1e8c3, inputs client-id,
     private-key, permission-*); review M10."""
-    update = workflow(answer_set_renders[name], "template-update.yml")
+    project = answer_set_renders[name]
+    update = workflow(project, "template-update.yml")
     (job,) = update["jobs"].values()
-    token_steps = [s for s in job["steps"] if str(s.get("uses", "")).startswith(APP_TOKEN_ACTION)]
-    assert len(token_steps) == 1, "one pinned actions/create-github-app-token step"
-    token_step = token_steps[0]
-    assert token_step["with"]["permission-contents"] == "write"
-    assert token_step["with"]["permission-pull-requests"] == "write"
-    token = f"${{{{ steps.{token_step['id']}.outputs.token }}}}"
+    token_steps = [s for s in job["steps"] if s.get("uses") == APP_TOKEN_HOLDER]
+    assert len(token_steps) == 1, "one GitHub App token step"
+    holder = load_yaml(project / APP_TOKEN_HOLDER.removeprefix("$/") / "action.yml")
+    (pinned,) = holder["runs"]["steps"]
+    assert pinned["uses"] == APP_TOKEN_ACTION
+    assert pinned["with"]["permission-contents"] == "write"
+    assert pinned["with"]["permission-pull-requests"] == "write"
+    assert holder["outputs"]["token"]["value"] == f"${{{{ steps.{pinned['id']}.outputs.token }}}}"
+    token = f"${{{{ steps.{token_steps[0]['id']}.outputs.token }}}}"
     publishing = step_named(job, "Update and open a pull request")
     assert publishing["env"]["GH_TOKEN"] == token
     assert "github.token" not in json.dumps(job) and "GITHUB_TOKEN" not in json.dumps(job)
@@ -349,12 +388,15 @@ def test_governance_runs_as_its_own_job_after_deploy(answer_set_renders, name):
     Source: Databricks Jobs API, `queue.enabled` ("runs are queued when they cannot start
     because of concurrency limits", https://docs.databricks.com/api/workspace/jobs/create);
     review m9."""
-    deploy = workflow(answer_set_renders[name], "deploy.yml")
-    text = (answer_set_renders[name] / ".github" / "workflows" / "deploy.yml").read_text()
-    assert "--only governance" not in text
-    for env in environments(answer_set_renders[name]):
-        commands = " ".join(str(s.get("run", "")) for s in deploy["jobs"][f"deploy-{env}"]["steps"])
-        assert f"databricks bundle run -t {env} governance" in commands
+    project = answer_set_renders[name]
+    deploy = resolved_jobs(project, "deploy.yml")
+    for file in ("deploy.yml", "bundle-deploy.yml"):
+        assert "--only governance" not in (project / ".github" / "workflows" / file).read_text()
+    for env in environments(project):
+        job = deploy[f"deploy-{env}/deploy"]
+        commands = " ".join(str(s.get("run", "")) for s in job["steps"])
+        assert job["env"]["ENVIRONMENT"] == env
+        assert 'databricks bundle run -t "${ENVIRONMENT}" governance' in commands
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
@@ -366,9 +408,9 @@ def test_deploy_before_the_first_apply_skips_cleanly(answer_set_renders, tmp_pat
     Source: GitHub, "Workflow commands" (`::notice::`, step outputs through GITHUB_OUTPUT,
     https://docs.github.com/actions/reference/workflows-and-actions/workflow-commands);
     review m8."""
-    deploy = workflow(answer_set_renders[name], "deploy.yml")
+    deploy = resolved_jobs(answer_set_renders[name], "deploy.yml")
     for env in environments(answer_set_renders[name]):
-        job = deploy["jobs"][f"deploy-{env}"]
+        job = deploy[f"deploy-{env}/deploy"]
         workspace = step_named(job, "Workspace")
         bin_dir = tmp_path / env / "bin"
         fake_tools(
@@ -395,9 +437,7 @@ def test_deploy_before_the_first_apply_skips_cleanly(answer_set_renders, tmp_pat
         assert later and all(
             s.get("if") == "steps.workspace.outputs.ready == 'true'" for s in later
         )
-        assert deploy["jobs"][f"verify-{env}"]["if"] == (
-            f"needs.deploy-{env}.outputs.ready == 'true'"
-        )
+        assert deploy[f"deploy-{env}/verify"]["if"] == "needs.deploy.outputs.ready == 'true'"
 
 
 def git_push(repo: Path, *changed: str) -> tuple[str, str]:
@@ -434,12 +474,10 @@ def test_a_push_that_changed_infra_deploys_only_through_infra_yml(
     Source: GitHub, "Reuse workflows" ("the github context is always associated with the
     caller workflow", https://docs.github.com/actions/using-workflows/reusing-workflows);
     `paths-ignore` skips a run only when every changed path matches; review m8."""
-    deploy = workflow(answer_set_renders[name], "deploy.yml")
+    deploy = resolved_jobs(answer_set_renders[name], "deploy.yml")
     env = environments(answer_set_renders[name])[0]
-    job = deploy["jobs"][f"deploy-{env}"]
-    checkout = next(
-        s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout")
-    )
+    job = deploy[f"deploy-{env}/deploy"]
+    checkout = next(s for s in job["steps"] if s.get("uses") == "$/.github/actions/checkout")
     assert checkout["with"]["fetch-depth"] == 0
     workspace = step_named(job, "Workspace")
     assert workspace["env"]["DIRECT_PUSH"] == (
@@ -493,7 +531,7 @@ def variable_names(project: Path, file: str) -> set[str]:
     path = project / ".github" / "workflows" / file
     text = path.read_text()
     names = set(VARIABLE.findall(text))
-    inputs = (workflow(project, file).get(True) or {}).get("workflow_dispatch") or {}
+    inputs = triggers(workflow(project, file)).get("workflow_dispatch") or {}
     for prefix, suffix, input_name in FORMATTED_VARIABLE.findall(text):
         for option in inputs["inputs"][input_name]["options"]:
             names.add(f"{prefix}{option}{suffix}")
@@ -507,6 +545,10 @@ def variable_names(project: Path, file: str) -> set[str]:
         "template-update.yml",
         "infra.yml",
         "destroy.yml",
+        "bundle-deploy.yml",
+        "terraform-plan.yml",
+        "terraform-apply.yml",
+        "terraform-destroy.yml",
     ],
 )
 def test_workflows_read_upper_case_variables_that_bootstrap_sets(
@@ -595,8 +637,8 @@ def test_comments_say_where_the_workspace_host_comes_from(answer_set_renders, na
     header = (project / "databricks.yml").read_text().split("bundle:")[0]
     assert "GitHub environment variable" not in header
     assert "deploy.yml" in header and "DATABRICKS_HOST" in header
-    deploy = (project / ".github" / "workflows" / "deploy.yml").read_text()
-    assert "vars.DATABRICKS_HOST" not in deploy
+    for file in ("deploy.yml", "bundle-deploy.yml"):
+        assert "vars.DATABRICKS_HOST" not in (project / ".github" / "workflows" / file).read_text()
 
 
 # --- make bootstrap DRY_RUN=1 (issue 10) ------------------------------------------------------
@@ -637,20 +679,28 @@ def test_each_environment_is_verified_after_its_deploy(answer_set_renders, name)
     "Using jobs in a workflow" (`needs` orders jobs and skips dependants of failed jobs,
     https://docs.github.com/actions/using-jobs/using-jobs-in-a-workflow)."""
     project = answer_set_renders[name]
-    jobs = workflow(project, "deploy.yml")["jobs"]
+    callers = workflow(project, "deploy.yml")["jobs"]
+    jobs = resolved_jobs(project, "deploy.yml")
+    called = workflow(project, "bundle-deploy.yml")
+    # The call's `ready` output is the deploy job's: 'true' only when verify ran after it.
+    ready = triggers(called)["workflow_call"]["outputs"]["ready"]["value"]
+    assert ready == "${{ jobs.deploy.outputs.ready }}"
     envs = environments(project)
     for index, env in enumerate(envs):
-        verify = jobs[f"verify-{env}"]
-        assert verify["needs"] == f"deploy-{env}"
+        verify = jobs[f"deploy-{env}/verify"]
+        assert verify["needs"] == "deploy"
         assert verify["environment"] == env
         assert verify["permissions"] == {"contents": "read", "id-token": "write"}
         assert (
             verify["env"]["ARM_CLIENT_ID"] == f"${{{{ vars.AZURE_APPLY_CLIENT_ID_{env.upper()} }}}}"
         )
         commands = " ".join(str(s.get("run", "")) for s in verify["steps"])
-        assert f"make verify ENV={env}" in commands
+        assert verify["env"]["ENVIRONMENT"] == env
+        assert 'make verify ENV="${ENVIRONMENT}"' in commands
         if index:
-            assert jobs[f"deploy-{env}"]["needs"] == f"verify-{envs[index - 1]}"
+            previous = f"deploy-{envs[index - 1]}"
+            assert callers[f"deploy-{env}"]["needs"] == previous
+            assert callers[f"deploy-{env}"]["if"] == f"needs.{previous}.outputs.ready == 'true'"
     makefile = (project / "Makefile").read_text()
     assert re.search(r"^verify:", makefile, re.M)
     assert "make verify" in (project / "README.md").read_text()
