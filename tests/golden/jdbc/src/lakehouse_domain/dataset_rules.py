@@ -19,6 +19,7 @@ import keyword
 import re
 from typing import Any
 
+from .naming import QUARANTINE_SUFFIX
 from .problems import Problem, fullmatch, shown, unprintable
 
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
@@ -75,6 +76,11 @@ DEFAULT_STRATEGY = {
     "ip_address": "hash_sha256",
     "birth_date": "year_only",
 }
+
+# The source types a dataset can have, and the choices each of them offers.
+SOURCE_TYPES = ("files", "eventhub", "jdbc")
+FILE_FORMATS = ("csv", "json", "parquet")
+JDBC_ENGINES = ("sqlserver", "postgresql")
 
 # Account groups appear quoted in SQL and HCL: a safe alphabet, no quotes, no `$`.
 GROUP = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}")
@@ -159,8 +165,8 @@ def check_dataset_name(name: Any) -> list[Problem]:
     detail, rule = identifier_problem(name)
     if detail:
         return [Problem(("dataset_name",), detail, rule)]
-    if name.endswith("_quarantine"):
-        detail = f"{name!r} ends with '_quarantine', the suffix of quarantine tables"
+    if name.endswith(QUARANTINE_SUFFIX):
+        detail = f"{name!r} ends with {QUARANTINE_SUFFIX!r}, the suffix of quarantine tables"
         return [Problem(("dataset_name",), detail, "quarantine-suffix")]
     if keyword.iskeyword(name):
         detail = f"{name!r} is a Python keyword; it names the dataset's gold transform module"
