@@ -616,3 +616,10 @@ def odcs_types(column_type: str) -> tuple[str, str]:
         "timestamp": "timestamp",
     }[type_family(canonical_type(column_type))]
     return logical, canonical_type(column_type).upper()
+
+
+def classification(pii: bool, masked: bool) -> str:
+    """How sensitive a column is (ODCS ``classification``), or a table from its columns (its
+    Unity Catalog tag): ``restricted`` with PII, ``confidential`` when masked, else
+    ``internal``."""
+    return "restricted" if pii else "confidential" if masked else "internal"
