@@ -359,6 +359,13 @@ def check_primary_key(primary_key: Any, columns: Any) -> list[Problem]:
     return problems
 
 
+def _not_growing(column_name: str, column: dict) -> str:
+    """Why a column's type cannot order versions nor resume a load, or ``''``."""
+    if column.get("type") in ORDERING_TYPES:
+        return ""
+    return f"{column_name!r} is {column.get('type')}; needs one of {', '.join(ORDERING_TYPES)}"
+
+
 def ordering_problems(column_name: Any, columns: Any, primary_key: Any, where: tuple) -> list:
     """The column that says which version of a record is newest: a required timestamp or
     date (or an int/bigint that grows with every change), not part of the key, not PII."""
@@ -372,10 +379,7 @@ def ordering_problems(column_name: Any, columns: Any, primary_key: Any, where: t
     if not isinstance(column_name, str) or column_name not in by_name:
         return [Problem(where, f"{shown(column_name)} is not a column", "ordering-column")]
     column = by_name[column_name]
-    if column.get("type") not in ORDERING_TYPES:
-        detail = (
-            f"{column_name!r} is {column.get('type')}; needs one of {', '.join(ORDERING_TYPES)}"
-        )
+    if detail := _not_growing(column_name, column):
         return [Problem(where, detail, "ordering-type")]
     if column.get("required") is not True:
         detail = f"{column_name!r} must be required: a record without it cannot be ordered"
@@ -451,10 +455,7 @@ def watermark_problems(column_name: Any, columns: Any, where: tuple) -> list[Pro
     if not isinstance(column_name, str) or column_name not in by_name:
         return [Problem(where, f"{shown(column_name)} is not a column", "watermark-column-exists")]
     column = by_name[column_name]
-    if column.get("type") not in ORDERING_TYPES:
-        detail = (
-            f"{column_name!r} is {column.get('type')}; needs one of {', '.join(ORDERING_TYPES)}"
-        )
+    if detail := _not_growing(column_name, column):
         return [Problem(where, detail, "watermark-type")]
     if column.get("required") is not True:
         return [Problem(where, f"{column_name!r} must be required", "watermark-required")]
