@@ -51,7 +51,7 @@ docs: $(BIN)/.installed
 docs-serve: docs
 	.tools/mkdocs/bin/mkdocs serve
 
-# Cut a release: make release VERSION=x.y.z (changelog, pyproject, tag, versions.yml).
+# Cut a release: make release VERSION=x.y.z (changelog section, tag, versions.yml).
 release: $(BIN)/.installed
 	$(BIN)/python tools/release.py $(VERSION)
 

@@ -170,7 +170,8 @@ def infra_settings(answers: dict) -> dict:
 
 
 class LakehouseExtension(Extension):
-    """Filters: ``validate_*`` for copier.yml validators, naming and type helpers for templates."""
+    """Filters: ``validate_*`` and ``propose_*`` for copier.yml, names, escaping and generated
+    files for the templates (each one used by copier.yml or a file under template/)."""
 
     def __init__(self, environment):
         super().__init__(environment)
@@ -237,16 +238,9 @@ class LakehouseExtension(Extension):
                 "contract_id": naming.contract_id,
                 "distribution_name": naming.distribution_name,
                 "group_name": naming.group_name,
-                "catalog_name": naming.catalog_name,
-                "table_name": naming.table_name,
-                "quarantine_table": naming.quarantine_table,
-                "job_name": naming.job_name,
                 "state_names": naming.state_names,
                 "environment_names": naming.environment_names,
                 "contract_yaml": contract_yaml,
                 "infra_settings": infra_settings,
-                # Types.
-                "odcs_logical_type": lambda column_type: dataset_rules.odcs_types(column_type)[0],
-                "odcs_physical_type": lambda column_type: dataset_rules.odcs_types(column_type)[1],
             }
         )

@@ -55,6 +55,19 @@ def test_choice_defaults_are_choices():
         assert set(defaults) <= set(values), name
 
 
+def test_source_choices_are_the_ones_the_engine_knows():
+    """The questionnaire offers what contracts and add-dataset accept (dataset_rules)."""
+    from extensions.engine import dataset_rules
+
+    def choices(name):
+        offered = QUESTIONS[name]["choices"]
+        return tuple(offered.values() if isinstance(offered, dict) else offered)
+
+    assert choices("source_type") == dataset_rules.SOURCE_TYPES
+    assert choices("file_format") == dataset_rules.FILE_FORMATS
+    assert choices("jdbc_engine") == dataset_rules.JDBC_ENGINES
+
+
 def test_computed_values_are_one_block_after_the_questions():
     kinds = ["computed" if q.get("when") is False else "asked" for q in QUESTIONS.values()]
     first_computed = kinds.index("computed")

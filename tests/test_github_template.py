@@ -1,4 +1,4 @@
-"""'Use this template' support: hooks/github_template_bootstrap.py and its workflow."""
+"""'Use this template' support: .github/scripts/bootstrap_domain.py and its workflow."""
 
 import filecmp
 import importlib.util
@@ -15,12 +15,11 @@ from support.template_repo import WORKING_TREE_VERSION, git, working_tree_files
 from support.tool_venvs import tool_bin
 
 WORKFLOW = ROOT / ".github" / "workflows" / "bootstrap-domain.yml"
+SCRIPT = ROOT / ".github" / "scripts" / "bootstrap_domain.py"
 
 
 def load_script():
-    spec = importlib.util.spec_from_file_location(
-        "github_template_bootstrap", ROOT / "hooks" / "github_template_bootstrap.py"
-    )
+    spec = importlib.util.spec_from_file_location("bootstrap_domain", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -44,6 +43,14 @@ def files_of(project):
         for p in project.rglob("*")
         if p.is_file() and ".git" not in p.relative_to(project).parts
     }
+
+
+def test_the_workflow_runs_this_script():
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["bootstrap"]["steps"]
+    runs = [step["run"] for step in steps if "python " in step.get("run", "")]
+    assert [run.split("python ", 1)[1].split()[0] for run in runs] == [
+        str(SCRIPT.relative_to(ROOT))
+    ]
 
 
 def test_bootstrap_renders_from_the_upstream_and_stays_updatable(template_repo, tmp_path):

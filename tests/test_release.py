@@ -19,15 +19,9 @@ import release  # noqa: E402  (tools/ is not a package)
 
 
 def test_the_version_records_agree():
-    """pyproject.toml carries the last released version; the changelog has a section with
-    upgrade notes for each; a local tag of a release points at its recorded commit."""
-    versions = recorded_versions()
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert pyproject["project"]["version"] == versions[-1]["version"]
-    tags = git(ROOT, "tag", "--list").split()
-    for entry in versions:
-        if entry["version"] in tags:
-            assert git(ROOT, "rev-list", "-n", "1", entry["version"]).strip() == entry["commit"]
+    """versions.yml, the changelog's sections, the local version tags and pyproject.toml (no
+    version) agree; the next test proves each disagreement is found."""
+    assert release.disagreements() == []
 
 
 @pytest.fixture
@@ -57,8 +51,70 @@ def test_release_tags_the_version_and_records_it(clone):
     assert recorded == {"version": version, "commit": tagged}
     changelog = (clone / "CHANGELOG.md").read_text()
     assert changelog.index("## Unreleased") < changelog.index(f"## {version}\n")
-    assert tomllib.loads((clone / "pyproject.toml").read_text())["project"]["version"] == version
+    assert "project" not in tomllib.loads((clone / "pyproject.toml").read_text())
     assert git(clone, "status", "--porcelain") == ""
+    assert release.disagreements(clone) == []
+
+
+def _changelog_without_section(clone, version):
+    text = (clone / "CHANGELOG.md").read_text()
+    start = text.index(f"## {version}\n")
+    end = text.find("\n## ", start + 1)
+    return text[:start] + (text[end + 1 :] if end != -1 else "")
+
+
+DISAGREEMENTS = {
+    "changelog section of an unreleased version": (
+        lambda clone: (clone / "CHANGELOG.md").write_text(
+            (clone / "CHANGELOG.md")
+            .read_text()
+            .replace("## Unreleased\n", "## Unreleased\n\n## 99.0.0\n", 1)
+        ),
+        "CHANGELOG.md: sections",
+    ),
+    "release without a changelog section": (
+        lambda clone: (clone / "CHANGELOG.md").write_text(
+            _changelog_without_section(clone, recorded_versions()[-1]["version"])
+        ),
+        "CHANGELOG.md: sections",
+    ),
+    "release section without upgrade notes": (
+        lambda clone: (clone / "CHANGELOG.md").write_text(
+            (clone / "CHANGELOG.md").read_text().replace("### Upgrade notes", "### Notes")
+        ),
+        "has no '### Upgrade notes'",
+    ),
+    "versions out of order": (
+        lambda clone: (clone / "versions.yml").write_text(
+            yaml.safe_dump({"versions": list(reversed(recorded_versions()))})
+        ),
+        "oldest first",
+    ),
+    "tag at another commit": (
+        lambda clone: git(clone, "tag", "--force", recorded_versions()[0]["version"], "HEAD"),
+        "is not at the commit versions.yml records",
+    ),
+    "tag of an unrecorded version": (
+        lambda clone: git(clone, "tag", "99.0.0"),
+        "tag 99.0.0 is not a release",
+    ),
+    "a version in pyproject.toml": (
+        lambda clone: (clone / "pyproject.toml").write_text(
+            '[project]\nname = "x"\nversion = "0.2.0"\n' + (clone / "pyproject.toml").read_text()
+        ),
+        "pyproject.toml: has a version",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", DISAGREEMENTS)
+def test_each_disagreement_is_named_and_stops_a_release(clone, case):
+    tamper, message = DISAGREEMENTS[case]
+    tamper(clone)
+    git(clone, "commit", "--quiet", "--all", "--allow-empty", "--message", case)
+    assert any(message in problem for problem in release.disagreements(clone))
+    with pytest.raises(release.ReleaseError, match="records of released versions disagree"):
+        release.release(next_version(), Path(clone))
 
 
 @pytest.mark.parametrize(

@@ -355,3 +355,11 @@ def test_the_ordering_proposal_prefers_timestamp_then_date_and_skips_the_key():
     ]
     assert rules.propose_ordering_column(columns, ["id"]) == "at"
     assert rules.propose_ordering_column(columns[:1] + columns[2:], ["id"]) == "day"
+
+
+@pytest.mark.parametrize(
+    ("pii", "masked", "expected"),
+    [(True, True, "restricted"), (False, True, "confidential"), (False, False, "internal")],
+)
+def test_classification_follows_pii_then_masking(pii, masked, expected):
+    assert rules.classification(pii, masked) == expected

@@ -15,8 +15,6 @@ from pathlib import Path
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-BRONZE_LINEAGE = ("_ingest_batch", "_ingested_at")
-
 
 def bronze_rows(raw: DataFrame, batch: int) -> DataFrame:
     """Raw records plus the batch number and ingestion time."""

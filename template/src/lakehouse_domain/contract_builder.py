@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .dataset_rules import TEMPORAL_TYPES, normalize_columns, odcs_types
+from .dataset_rules import TEMPORAL_TYPES, classification, normalize_columns, odcs_types
 
 ODCS_API_VERSION = "v3.1.0"
 
@@ -136,9 +136,7 @@ def _property(column: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str
         prop["primaryKeyPosition"] = primary_key.index(name) + 1
         if len(primary_key) == 1:
             prop["unique"] = True
-    prop["classification"] = (
-        "restricted" if column.get("pii") else "confidential" if strategy else "internal"
-    )
+    prop["classification"] = classification(bool(column.get("pii")), bool(strategy))
     if column.get("pii"):
         prop["tags"] = ["pii", f"pii:{column['pii']}"]
     if strategy:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -28,6 +27,7 @@ from ..contract import Contract
 from ..runtime import Runtime
 from ..sql import spark_identifier, spark_type
 from .raw import (
+    BatchHandler,
     column,
     from_json_text,
     from_named_columns,
@@ -39,7 +39,6 @@ from .raw import (
 # escapes with a backslash unless told otherwise.
 CSV_ESCAPE = '"'
 BINARY_FILE_SCHEMA = "path string, modificationTime timestamp, length long, content binary"
-BatchHandler = Callable[[DataFrame, int], None]
 
 
 def _local_path(uri: str) -> str:

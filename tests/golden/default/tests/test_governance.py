@@ -40,7 +40,6 @@ SAMPLES = {
     "date": date(1980, 5, 17),
     "timestamp": None,  # covered by the null case below
 }
-SPARK_TYPES = {"decimal(18,2)": "decimal(18,2)"}
 
 
 def strategy_cases():

@@ -19,11 +19,8 @@ import jsonschema
 import yaml
 
 from . import dataset_rules
+from .dataset_rules import FILE_FORMATS, JDBC_ENGINES, SOURCE_TYPES
 from .problems import Problem
-
-SOURCE_TYPES = ("files", "eventhub", "jdbc")
-FILE_FORMATS = ("csv", "json", "parquet")
-JDBC_ENGINES = ("sqlserver", "postgresql")
 
 
 class ContractError(ValueError):

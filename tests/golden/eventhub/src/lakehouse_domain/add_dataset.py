@@ -20,12 +20,10 @@ import yaml
 from rich.console import Console
 
 from . import contract_builder, dataset_docs, dataset_rules, domain, gold_starter, naming
+from .dataset_rules import FILE_FORMATS, JDBC_ENGINES, SOURCE_TYPES
 from .problems import Problem
 
 console = Console(stderr=True)
-SOURCE_TYPES = ("files", "eventhub", "jdbc")
-FILE_FORMATS = ("csv", "json", "parquet")
-JDBC_ENGINES = ("sqlserver", "postgresql")
 SOURCE_DEFAULTS = {
     "file_format": "csv",
     "eventhub_partitions": 2,

@@ -23,7 +23,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import domain, naming
 from .contract import ContractError, load_contracts
-from .pipeline import LAYERS, run_dataset
+from .naming import LAYERS
+from .pipeline import run_dataset
 from .report import RunReport, report_location
 from .runtime import Runtime
 

@@ -19,6 +19,7 @@ import keyword
 import re
 from typing import Any
 
+from .naming import QUARANTINE_SUFFIX
 from .problems import Problem, fullmatch, shown, unprintable
 
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
@@ -75,6 +76,11 @@ DEFAULT_STRATEGY = {
     "ip_address": "hash_sha256",
     "birth_date": "year_only",
 }
+
+# The source types a dataset can have, and the choices each of them offers.
+SOURCE_TYPES = ("files", "eventhub", "jdbc")
+FILE_FORMATS = ("csv", "json", "parquet")
+JDBC_ENGINES = ("sqlserver", "postgresql")
 
 # Account groups appear quoted in SQL and HCL: a safe alphabet, no quotes, no `$`.
 GROUP = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}")
@@ -159,8 +165,8 @@ def check_dataset_name(name: Any) -> list[Problem]:
     detail, rule = identifier_problem(name)
     if detail:
         return [Problem(("dataset_name",), detail, rule)]
-    if name.endswith("_quarantine"):
-        detail = f"{name!r} ends with '_quarantine', the suffix of quarantine tables"
+    if name.endswith(QUARANTINE_SUFFIX):
+        detail = f"{name!r} ends with {QUARANTINE_SUFFIX!r}, the suffix of quarantine tables"
         return [Problem(("dataset_name",), detail, "quarantine-suffix")]
     if keyword.iskeyword(name):
         detail = f"{name!r} is a Python keyword; it names the dataset's gold transform module"
@@ -353,6 +359,13 @@ def check_primary_key(primary_key: Any, columns: Any) -> list[Problem]:
     return problems
 
 
+def _not_growing(column_name: str, column: dict) -> str:
+    """Why a column's type cannot order versions nor resume a load, or ``''``."""
+    if column.get("type") in ORDERING_TYPES:
+        return ""
+    return f"{column_name!r} is {column.get('type')}; needs one of {', '.join(ORDERING_TYPES)}"
+
+
 def ordering_problems(column_name: Any, columns: Any, primary_key: Any, where: tuple) -> list:
     """The column that says which version of a record is newest: a required timestamp or
     date (or an int/bigint that grows with every change), not part of the key, not PII."""
@@ -366,10 +379,7 @@ def ordering_problems(column_name: Any, columns: Any, primary_key: Any, where: t
     if not isinstance(column_name, str) or column_name not in by_name:
         return [Problem(where, f"{shown(column_name)} is not a column", "ordering-column")]
     column = by_name[column_name]
-    if column.get("type") not in ORDERING_TYPES:
-        detail = (
-            f"{column_name!r} is {column.get('type')}; needs one of {', '.join(ORDERING_TYPES)}"
-        )
+    if detail := _not_growing(column_name, column):
         return [Problem(where, detail, "ordering-type")]
     if column.get("required") is not True:
         detail = f"{column_name!r} must be required: a record without it cannot be ordered"
@@ -445,10 +455,7 @@ def watermark_problems(column_name: Any, columns: Any, where: tuple) -> list[Pro
     if not isinstance(column_name, str) or column_name not in by_name:
         return [Problem(where, f"{shown(column_name)} is not a column", "watermark-column-exists")]
     column = by_name[column_name]
-    if column.get("type") not in ORDERING_TYPES:
-        detail = (
-            f"{column_name!r} is {column.get('type')}; needs one of {', '.join(ORDERING_TYPES)}"
-        )
+    if detail := _not_growing(column_name, column):
         return [Problem(where, detail, "watermark-type")]
     if column.get("required") is not True:
         return [Problem(where, f"{column_name!r} must be required", "watermark-required")]
@@ -610,3 +617,10 @@ def odcs_types(column_type: str) -> tuple[str, str]:
         "timestamp": "timestamp",
     }[type_family(canonical_type(column_type))]
     return logical, canonical_type(column_type).upper()
+
+
+def classification(pii: bool, masked: bool) -> str:
+    """How sensitive a column is (ODCS ``classification``), or a table from its columns (its
+    Unity Catalog tag): ``restricted`` with PII, ``confidential`` when masked, else
+    ``internal``."""
+    return "restricted" if pii else "confidential" if masked else "internal"

@@ -21,6 +21,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from . import domain, naming
 from .contract import Contract
+from .dataset_rules import classification, type_family
 from .sql import spark_identifier, spark_name, spark_string, spark_type
 
 GOVERNANCE_SCHEMA = "governance"
@@ -55,7 +56,7 @@ def masked_expression(strategy: str, column_type: str) -> str:
     """The masked branch of a mask function over its parameter ``value`` (null-safe, and of
     the same type as the column)."""
     sql_type = spark_type(column_type)
-    kind = column_type.split("(")[0]
+    kind = type_family(column_type)
     if strategy == "null":
         return f"CAST(NULL AS {sql_type})"
     if strategy == "year_only":
@@ -205,10 +206,10 @@ def governance_statements(
         )
     pii = {c.name: c.pii for c in contract.columns if c.pii}
     descriptions = {c.name: c.description for c in contract.columns if c.description}
-    classification = (
-        "restricted" if pii else ("confidential" if contract.masked_columns else "internal")
-    )
-    tags = {"domain": contract.domain, "classification": classification}
+    tags = {
+        "domain": contract.domain,
+        "classification": classification(bool(pii), bool(contract.masked_columns)),
+    }
     table_tags = ", ".join(f"{spark_string(k)} = {spark_string(v)}" for k, v in tags.items())
     for table in tables:
         if exists is not None and not exists(table.name):

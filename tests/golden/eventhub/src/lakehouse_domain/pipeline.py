@@ -26,8 +26,6 @@ from .sources.files import ingest_files
 from .sources.jdbc import JdbcConnection, read_increment, reread_from
 from .storage import Storage, max_of
 
-LAYERS = ("bronze", "silver", "gold")
-
 
 class SilverProgress:
     """The last bronze batch merged into silver, kept beside the stream checkpoints."""
@@ -174,7 +172,7 @@ def run_dataset(
     storage: Storage,
     runtime: Runtime,
     contract: Contract,
-    layers: tuple[str, ...] = LAYERS,
+    layers: tuple[str, ...] = naming.LAYERS,
     jdbc: JdbcConnection | None = None,
     on_layer: Callable[[str], None] = lambda layer: None,
 ) -> DatasetReport:

@@ -13,6 +13,7 @@ from pyspark.sql import Column
 from pyspark.sql import functions as F
 
 from .contract import Contract
+from .dataset_rules import type_family
 from .sql import spark_identifier, spark_type
 
 
@@ -38,7 +39,7 @@ def record_rules(contract: Contract) -> list[Rule]:
         if column.type != "string":
             rules.append(
                 Rule(
-                    f"{column.name}_is_{column.type.split('(')[0]}",
+                    f"{column.name}_is_{type_family(column.type)}",
                     present & typed(column.name, column.type).isNull(),
                 )
             )

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .dataset_rules import canonical_type, decimal_parts, type_problem
 from .sql import postgres_identifier, postgres_string
 
 INSTALL_HINT = "apt-get install postgresql libpostgresql-jdbc-java"
@@ -50,7 +51,6 @@ PG_TYPES = {
     "date": "date",
     "timestamp": "timestamp",
 }
-DECIMAL_TYPE = re.compile(r"^decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)$")
 DATABASE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -83,21 +83,16 @@ def server_binaries() -> Path | None:
 
 def postgres_type(databricks_type: str) -> str:
     """The PostgreSQL column type for a Databricks SQL type of the contract."""
-    text = databricks_type.strip().lower()
-    if text in PG_TYPES:
-        return PG_TYPES[text]
-    match = DECIMAL_TYPE.match(text)
-    if match:
-        precision, scale = int(match[1]), int(match[2])
-        # Databricks' own limits, so a column that works here also works on Databricks.
-        if not 1 <= precision <= 38 or scale > precision:
-            raise ValueError(
-                f"{databricks_type!r}: decimal precision must be 1..38 and scale at most "
-                "the precision"
-            )
-        return f"numeric({precision},{scale})"
-    known = ", ".join((*PG_TYPES, "decimal(p,s)"))
-    raise ValueError(f"{databricks_type!r} is not a supported column type (one of {known})")
+    column_type = canonical_type(databricks_type.strip())
+    # The contract's own grammar and Databricks' limits: a column that works here also works
+    # on Databricks.
+    problem = type_problem(column_type)
+    if problem:
+        raise ValueError(problem)
+    if column_type in PG_TYPES:
+        return PG_TYPES[column_type]
+    precision, scale = decimal_parts(column_type)
+    return f"numeric({precision},{scale})"
 
 
 def qualified_table(table: str) -> tuple[str | None, str]:

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 ENVIRONMENTS = ("dev", "stg", "prd")
 DOMAIN_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,9}$")
 SUFFIX_PATTERN = re.compile(r"^[a-z0-9]{4}$")
-SCHEMAS = ("bronze", "silver", "gold", "governance")
+# The medallion layers: each is a Unity Catalog schema (and a local folder) of its own.
+LAYERS = ("bronze", "silver", "gold")
+SCHEMAS = (*LAYERS, "governance")
 VOLUMES = ("landing", "checkpoints")
 QUARANTINE_SUFFIX = "_quarantine"
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"

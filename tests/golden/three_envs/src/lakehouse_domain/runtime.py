@@ -7,8 +7,6 @@ from pathlib import Path
 
 from . import domain, naming
 
-LAYERS = ("bronze", "silver", "gold")
-
 
 @dataclass(frozen=True)
 class Runtime:
@@ -36,8 +34,8 @@ class Runtime:
 
     def table(self, layer: str, name: str) -> str:
         """A local Delta folder or a three-level Unity Catalog name."""
-        if layer not in LAYERS:
-            raise ValueError(f"layer {layer!r} must be one of {', '.join(LAYERS)}")
+        if layer not in naming.LAYERS:
+            raise ValueError(f"layer {layer!r} must be one of {', '.join(naming.LAYERS)}")
         if self.is_local:
             return str(self.root / layer / name)
         return f"{self.catalog}.{layer}.{name}"

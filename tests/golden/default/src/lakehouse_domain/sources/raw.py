@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from ..contract import Contract
 from ..sql import spark_identifier
+
+# What a source calls with each micro-batch of raw records and its batch number.
+BatchHandler = Callable[[DataFrame, int], None]
 
 
 def from_json_text(text: Column, contract: Contract) -> list[Column]:

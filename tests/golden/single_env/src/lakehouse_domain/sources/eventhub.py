@@ -27,10 +27,9 @@ from pyspark.sql import functions as F
 from .. import domain, naming
 from ..contract import Contract
 from ..runtime import Runtime
-from .raw import from_json_text, with_record_id
+from .raw import BatchHandler, from_json_text, with_record_id
 
 ENVELOPE_SCHEMA = "body string, enqueuedTime timestamp, partition int, offset long"
-BatchHandler = Callable[[DataFrame, int], None]
 # Spark's error condition for offsets that no longer exist, and the hint of older messages.
 DATA_LOSS_MARKERS = ("KAFKA_DATA_LOSS", "failOnDataLoss")
 

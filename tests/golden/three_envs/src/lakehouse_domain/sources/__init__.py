@@ -4,5 +4,3 @@ A raw record has every contract column as text (typing happens in silver), the l
 ``_source`` and ``_record_id``, ``_rescued_data`` (fields the contract does not know, as JSON)
 and ``_corrupt_record`` (the original text of a record that could not be parsed).
 """
-
-RAW_LINEAGE = ("_source", "_record_id", "_rescued_data", "_corrupt_record")

@@ -1,12 +1,13 @@
 """Turn a repository created with GitHub's "Use this template" into a rendered domain.
 
-Run by .github/workflows/bootstrap-domain.yml in the new repository (tested locally by
-tests/test_github_template.py). It renders the domain with Copier from the *upstream*
-template, so the answers file records the upstream URL and `copier update` keeps working,
-then replaces the copied template sources with the rendered project. Committing and opening
-the pull request is the workflow's job. Nothing is changed when rendering fails.
+Run by .github/workflows/bootstrap-domain.yml in the new repository, never by Copier (it is
+not a template hook); tested locally by tests/test_github_template.py. It renders the domain
+with Copier from the *upstream* template, so the answers file records the upstream URL and
+`copier update` keeps working, then replaces the copied template sources with the rendered
+project. Committing and opening the pull request is the workflow's job. Nothing is changed
+when rendering fails.
 
-    python hooks/github_template_bootstrap.py --upstream URL [--ref TAG]
+    python .github/scripts/bootstrap_domain.py --upstream URL [--ref TAG]
         [--answers domain-answers.yml] [--data name=value ...]
 """
 
