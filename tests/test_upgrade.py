@@ -4,12 +4,15 @@ import filecmp
 import os
 import re
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
 from copier import run_copy, run_recopy, run_update
 
 from support.generated_venv import generated_repo_venv
+from support.paths import ROOT
 from support.render import answer_set
 from support.template_repo import (
     NEXT_VERSION,
@@ -23,6 +26,11 @@ RELEASES = [release["version"] for release in recorded_versions()]
 USER_OWNED = ("contracts/", "/gold_transforms/", "infra/environments/", ".tfvars")
 USER_PARAGRAPH = "Our runbook lives in notes/runbook.md.\n"
 CONFLICT_MARKER = re.compile(r"^(<<<<<<<|>>>>>>>) ", re.M)
+# The engine's folder up to 0.2.0 (named after the default domain, risk) and from 0.3.0 on.
+OLD_ENGINE = Path("src/risk_lakehouse")
+ENGINE = Path("src/lakehouse_domain")
+LAST_RELEASE_WITH_OLD_ENGINE = "0.2.0"
+ENGINE_MIGRATION = ROOT / "hooks" / "migrations" / "v0_3_0_engine_package.py"
 
 
 def copy_at(template, destination, version, answers=None):
@@ -89,6 +97,14 @@ def user_edits(project):
     return edited
 
 
+def after_engine_move(project, path):
+    """Where a file of the engine's folder is after the update: src/lakehouse_domain/."""
+    relative = path.relative_to(project)
+    if relative.is_relative_to(OLD_ENGINE):
+        return project / ENGINE / relative.relative_to(OLD_ENGINE)
+    return path
+
+
 def without_migrated_ordering(text: str) -> str:
     """A contract as it was before the 0.3.0 migration added its two orderingColumn lines."""
     return re.sub(r"^\s*- property: orderingColumn\n\s*value: \w+\n", "", text, flags=re.M)
@@ -109,7 +125,7 @@ def test_update_keeps_user_edits(template_history, tmp_path, release):
     update(project, WORKING_TREE_VERSION)
     assert answers_of(project)["_commit"] == WORKING_TREE_VERSION
     for path, text in edited.items():
-        assert without_migrated_ordering(path.read_text()) == text, path
+        assert without_migrated_ordering(after_engine_move(project, path).read_text()) == text, path
     assert USER_PARAGRAPH in (project / "README.md").read_text()
     assert unmerged(project) == []
     for path in project.rglob("*"):
@@ -284,3 +300,131 @@ def test_an_untagged_render_does_not_replay_old_migrations(template_history, tmp
     git(untagged, "tag", WORKING_TREE_VERSION)
     update(project, WORKING_TREE_VERSION)
     assert answers_of(project)["row_filter_column"] == "merchant_country"
+
+
+def engine_files_of_the_user(project):
+    """What a user keeps in the engine's folder before 0.3.0: the first gold transform, edited;
+    a second one written by hand (0.2.0's add-dataset only names the file to write); a module of
+    their own that it imports, relatively. Paths inside the folder; none where the release
+    rendered no engine (0.1.0)."""
+    old = project / OLD_ENGINE
+    if not old.is_dir():
+        return {}
+    first = old / "gold_transforms" / "card_transactions.py"
+    files = {
+        "gold_transforms/card_transactions.py": first.read_text() + "# Reviewed by risk.\n",
+        "gold_transforms/refunds.py": (
+            '"""Refund features."""\n\nfrom ..features.scale import CENTS\n\n'
+            'TABLE = "refund_features"\nKEYS = ["refund_id"]\n\n\n'
+            'def build(silver):\n    return silver.withColumn("cents", silver.amount * CENTS)\n'
+        ),
+        "features/__init__.py": "",
+        "features/scale.py": '"""Our units."""\n\nCENTS = 100\n',
+    }
+    for name, text in files.items():
+        (old / name).parent.mkdir(parents=True, exist_ok=True)
+        (old / name).write_text(text)
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Our gold transforms and helpers")
+    return files
+
+
+def no_conflicts_left(project):
+    assert unmerged(project) == []
+    for path in project.rglob("*"):
+        if path.is_file() and ".git" not in path.parts:
+            assert not CONFLICT_MARKER.search(path.read_text(errors="ignore")), path
+            assert path.suffix != ".rej", path
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_the_users_engine_files_follow_the_engine_to_its_new_folder(
+    template_history, tmp_path, release
+):
+    """0.3.0 moved the engine from src/<domain>_lakehouse/ to src/lakehouse_domain/. Copier
+    deletes every file the old version rendered there (the user's first gold transform too)
+    and leaves the rest behind; the migration moves the user's files and removes the folder."""
+    project = copy_at(template_history, tmp_path / "domain", release)
+    files = engine_files_of_the_user(project)
+    update(project, WORKING_TREE_VERSION)
+    assert not (project / OLD_ENGINE).exists()
+    for name, text in files.items():
+        assert (project / ENGINE / name).read_text() == text, name
+    assert (project / ENGINE / "gold_transforms" / "card_transactions.py").is_file()
+    no_conflicts_left(project)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("release", RELEASES)
+def test_the_moved_gold_transforms_import_from_the_new_engine(template_history, tmp_path, release):
+    project = copy_at(template_history, tmp_path / "domain", release)
+    files = engine_files_of_the_user(project)
+    update(project, WORKING_TREE_VERSION)
+    transforms = {"gold_transforms/card_transactions.py", *files} - {"features/__init__.py"}
+    modules = ["lakehouse_domain.gold"] + [
+        "lakehouse_domain." + name.removesuffix(".py").replace("/", ".") for name in transforms
+    ]
+    python = generated_repo_venv(project) / "bin" / "python"
+    result = subprocess.run(
+        [str(python), "-c", f"import importlib; [importlib.import_module(m) for m in {modules}]"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": "src"},
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_file_already_at_the_new_path_is_never_overwritten(template_history, tmp_path, capfd):
+    """Someone started the move by hand: both versions end in the new file between conflict
+    markers, and the update lists it as a conflict."""
+    project = copy_at(template_history, tmp_path / "domain", LAST_RELEASE_WITH_OLD_ENGINE)
+    ours = engine_files_of_the_user(project)["gold_transforms/card_transactions.py"]
+    started = project / ENGINE / "gold_transforms" / "card_transactions.py"
+    started.parent.mkdir(parents=True)
+    started.write_text("# Started moving by hand.\n")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Half a move")
+    capfd.readouterr()
+    update(project, WORKING_TREE_VERSION)
+    err = capfd.readouterr().err
+    text = started.read_text()
+    assert text.startswith(f"<<<<<<< {ENGINE}/gold_transforms/card_transactions.py")
+    assert "# Started moving by hand.\n=======\n" + ours in text
+    assert f"\n>>>>>>> {OLD_ENGINE}/gold_transforms/card_transactions.py" in text
+    assert not (project / OLD_ENGINE).exists()
+    assert f"  {ENGINE}/gold_transforms/card_transactions.py" in err
+
+
+def test_the_engine_migration_does_nothing_at_the_new_layout(template_history, tmp_path):
+    project = copy_at(template_history, tmp_path / "domain", WORKING_TREE_VERSION)
+    ours = project / ENGINE / "features" / "scale.py"
+    ours.parent.mkdir()
+    ours.write_text("CENTS = 100\n")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Our module")
+    for stage in ("before", "after"):
+        result = subprocess.run(
+            [sys.executable, str(ENGINE_MIGRATION), stage],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
+        assert (result.returncode, result.stderr) == (0, ""), stage
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_the_update_names_files_still_importing_the_old_package(template_history, tmp_path, capfd):
+    """Relative imports follow the move; an import of the old package by name cannot, and the
+    user's code is theirs to change, so the update names the file and leaves it as it is."""
+    project = copy_at(template_history, tmp_path / "domain", LAST_RELEASE_WITH_OLD_ENGINE)
+    engine_files_of_the_user(project)
+    ours = project / "tests" / "test_scale.py"
+    ours.write_text(f"from {OLD_ENGINE.name}.features.scale import CENTS\n")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Our test")
+    capfd.readouterr()
+    update(project, WORKING_TREE_VERSION)
+    err = capfd.readouterr().err
+    assert f"tests/test_scale.py imports {OLD_ENGINE.name};" in err
+    assert ours.read_text() == f"from {OLD_ENGINE.name}.features.scale import CENTS\n"
