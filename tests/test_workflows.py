@@ -67,6 +67,18 @@ def test_hardening_policy(answer_set_renders, name):
             assert job["env"]["ARM_CLIENT_ID"].startswith("${{ vars.AZURE_PLAN_CLIENT_ID_")
 
 
+def test_a_domain_manifest_change_is_an_infrastructure_change(answer_set_renders):
+    """domain.json holds the names Terraform creates: a push changing it is applied by infra.yml,
+    which then deploys the bundle; deploy.yml leaves such a push to it."""
+    found = workflows(answer_set_renders["default"])
+    infra = found["infra.yml"][1][True]
+    for event in ("pull_request", "push"):
+        assert "domain.json" in infra[event]["paths"], event
+    deploy_text, deploy = found["deploy.yml"]
+    assert "domain.json" in deploy[True]["push"]["paths-ignore"]
+    assert "-- infra domain.json || changed=$?" in deploy_text
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", answer_set_names())
 def test_schema_actionlint_and_zizmor_are_clean(answer_set_renders, name):

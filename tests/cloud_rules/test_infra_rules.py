@@ -210,10 +210,10 @@ def test_b3_network_profile_is_coherent(renders, tmp_path, private_networking, c
     run in a workspace without VNet injection.
     """
     environment = infra(renders["default"]) / "environment"
-    domain = json.loads((infra(renders["default"]) / "domain.json").read_text())
+    domain = json.loads((renders["default"] / "domain.json").read_text())
     domain["compute"] = compute
-    work = tmp_path / "environment"
-    work.mkdir()
+    work = tmp_path / "infra" / "environment"
+    work.mkdir(parents=True)
     (tmp_path / "domain.json").write_text(json.dumps(domain))
     shutil.copy(environment / "locals.tf", work)
     shutil.copy(environment / "variables.tf", work)
@@ -358,7 +358,7 @@ def test_state_is_isolated_per_environment_and_read_only_for_plans(renders, name
     apply has created the state).
     """
     project = renders[name]
-    domain = json.loads((infra(project) / "domain.json").read_text())
+    domain = json.loads((project / "domain.json").read_text())
     containers = {env: names["state_container"] for env, names in domain["environments"].items()}
     assert len(set(containers.values())) == len(containers)
     for env, container in containers.items():
@@ -460,7 +460,7 @@ def test_catalog_objects_are_owned_by_the_owners_group(renders, name):
     for kind in ("databricks_catalog", "databricks_schema"):
         for _, _, body in resources(tree, kind):
             assert "var.groups.owners" in str(body.get("owner")), kind
-    domain = json.loads((tree / "domain.json").read_text())
+    domain = json.loads((renders[name] / "domain.json").read_text())
     assert domain["groups"]["owners"]
 
 
@@ -474,7 +474,7 @@ def test_landing_volume_sits_in_a_directory_of_its_location(renders, name):
     (_, _, volume) = [v for v in resources(tree, "databricks_volume") if v[1] == "landing"][0]
     location = volume["storage_location"]
     assert "local.landing_volume_url" in location or "landing_volume_directory" in location
-    domain = json.loads((tree / "domain.json").read_text())
+    domain = json.loads((renders[name] / "domain.json").read_text())
     for names in domain["environments"].values():
         assert names["landing_volume_directory"].strip("/")
 

@@ -1,5 +1,7 @@
 """The Jinja extension wires the rules and names into Copier as filters."""
 
+import json
+
 import jinja2
 import pytest
 
@@ -49,3 +51,30 @@ def test_naming_and_type_filters(env):
     assert render(env, names) == "striskprdab12"
     assert render(env, "{{ 'decimal(18,2)' | odcs_physical_type }}") == "DECIMAL(18,2)"
     assert render(env, "{{ 'bigint' | odcs_logical_type }}") == "integer"
+
+
+def test_domain_manifest_keeps_the_answered_environment_order(env):
+    """The manifest keeps the answered order of environments (the engine lists them so)."""
+    answers = {
+        "domain_name": "risk",
+        "name_suffix": "ab12",
+        "source_type": "files",
+        "azure_region": "westeurope",
+        "owner_team": 'Risk "Data" & Co',
+        "owner_email": "risk@example.com",
+        "cost_center": "CC-1",
+        "compute": "serverless",
+        "owners_group": "risk-owners",
+        "engineers_group": "risk-engineers",
+        "analysts_group": "risk-analysts",
+        "pii_readers_group": "risk-pii-readers",
+        "alert_email": "alerts@example.com",
+        "monthly_budget": "500",
+        "landing_retention_days": "30",
+        "environments": ["prd", "dev", "stg"],
+    }
+    manifest = json.loads(render(env, "{{ answers | domain_manifest }}", answers=answers))
+    assert list(manifest["environments"]) == ["prd", "dev", "stg"]
+    assert manifest["owner"] == {"team": 'Risk "Data" & Co', "email": "risk@example.com"}
+    assert manifest["environments"]["dev"]["catalog"] == "risk_dev"
+    assert manifest["monthly_budget"] == 500
