@@ -133,8 +133,10 @@ def _proposal(propose):
     return render
 
 
-def infra_settings(answers: dict) -> dict:
-    """Everything Terraform needs from the answers, with every name from the naming core."""
+def domain_manifest(answers: dict) -> str:
+    """The domain manifest (``domain.json``) as JSON text: the answers Terraform, the engine and
+    the bundle resources need, with every name from the naming core. Keys keep this order
+    (environments in the order answered, which the engine keeps too)."""
     domain, suffix = answers["domain_name"], answers["name_suffix"]
     source = {"type": answers["source_type"]}
     if answers["source_type"] == "eventhub":
@@ -143,9 +145,10 @@ def infra_settings(answers: dict) -> dict:
             partitions=int(answers["eventhub_partitions"]),
             retention_days=int(answers["eventhub_retention_days"]),
         )
-    return {
+    manifest = {
         "domain": domain,
         "region": answers["azure_region"],
+        "owner": {"team": answers["owner_team"], "email": answers["owner_email"]},
         "tags": {
             "domain": domain,
             "cost_center": answers["cost_center"],
@@ -167,6 +170,7 @@ def infra_settings(answers: dict) -> dict:
             env: naming.environment_names(domain, env, suffix) for env in answers["environments"]
         },
     }
+    return json.dumps(manifest, indent=2) + "\n"
 
 
 class LakehouseExtension(Extension):
@@ -229,7 +233,6 @@ class LakehouseExtension(Extension):
                 # Free text into other languages.
                 "markdown_text": escaping.markdown_text,
                 "toml_string": escaping.toml_string,
-                "python_string": escaping.python_string,
                 # Files written from the answers by the same code add-dataset uses.
                 "gold_starter": gold_starter.starter_transform,
                 "datasets_markdown": datasets_markdown,
@@ -241,6 +244,6 @@ class LakehouseExtension(Extension):
                 "state_names": naming.state_names,
                 "environment_names": naming.environment_names,
                 "contract_yaml": contract_yaml,
-                "infra_settings": infra_settings,
+                "domain_manifest": domain_manifest,
             }
         )

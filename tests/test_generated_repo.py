@@ -162,7 +162,7 @@ def test_make_governance_writes_parseable_sql_covering_every_rule(projects, shar
     assert result.returncode == 0, output(result)
     answers = answer_set(name)
     environments = answers.get("environments", ["dev", "prd"])
-    domain = json.loads((project / "infra" / "domain.json").read_text())["domain"]
+    domain = json.loads((project / "domain.json").read_text())["domain"]
     contract = yaml.safe_load(next((project / "contracts").glob("*.odcs.yaml")).read_text())
     dataset = contract["schema"][0]["name"]
     masked = {

@@ -32,7 +32,7 @@ def schemas():
 
 
 def settings(project: Path) -> dict:
-    return json.loads((project / "infra" / "domain.json").read_text())
+    return json.loads((project / "domain.json").read_text())
 
 
 @pytest.mark.parametrize("name", answer_set_names())

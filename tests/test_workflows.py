@@ -130,6 +130,18 @@ def test_each_action_pin_and_tool_version_has_one_home(answer_set_renders, name)
     }
 
 
+def test_a_domain_manifest_change_is_an_infrastructure_change(answer_set_renders):
+    """domain.json holds the names Terraform creates: a push changing it is applied by infra.yml,
+    which then deploys the bundle; deploy.yml leaves such a push to it."""
+    found = workflows(answer_set_renders["default"])
+    infra = found["infra.yml"][1][True]
+    for event in ("pull_request", "push"):
+        assert "domain.json" in infra[event]["paths"], event
+    deploy_text, deploy = found["deploy.yml"]
+    assert "domain.json" in deploy[True]["push"]["paths-ignore"]
+    assert "-- infra domain.json || changed=$?" in deploy_text
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", answer_set_names())
 def test_schema_actionlint_and_zizmor_are_clean(answer_set_renders, name):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from lakehouse_domain import naming
 from lakehouse_domain.spark_session import postgres_jdbc_jar
 
 ROWS = "300"
@@ -39,7 +40,7 @@ def assert_rerun_changes_nothing(run, contract) -> None:
     tables = [
         ("bronze", contract.name),
         ("silver", contract.name),
-        ("silver", f"{contract.name}_quarantine"),
+        ("silver", naming.quarantine_table(contract.name)),
     ]
     versions = {table: run.table(*table).version() for table in tables}
     assert run() == 0
@@ -60,7 +61,7 @@ def test_local_run_is_conserved_and_idempotent(local_run, contract, source):
     assert_conserved(report)
     silver_rows = run.table("silver", contract.name).to_pyarrow_table().num_rows
     assert silver_rows == report["silver"]["inserted"]
-    quarantine = run.table("silver", f"{contract.name}_quarantine").to_pyarrow_table()
+    quarantine = run.table("silver", naming.quarantine_table(contract.name)).to_pyarrow_table()
     assert quarantine.num_rows == report["silver"]["quarantined"]
     assert all(reasons for reasons in quarantine.column("_failed_rules").to_pylist())
     assert report["gold"]["rows_built"] > 0
@@ -161,7 +162,8 @@ def test_schema_drift_is_rescued_and_corrupt_records_quarantined(local_run, cont
     assert report["bronze"]["rescued"] == 1 and report["bronze"]["corrupt"] == 1
     bronze = run.table("bronze", contract.name).to_pyarrow_table().to_pylist()
     assert any(r["_rescued_data"] == '{"loyalty_tier":"gold"}' for r in bronze)
-    quarantine = run.table("silver", f"{contract.name}_quarantine").to_pyarrow_table().to_pylist()
+    quarantined = run.table("silver", naming.quarantine_table(contract.name))
+    quarantine = quarantined.to_pyarrow_table().to_pylist()
     assert [r["_failed_rules"][0] for r in quarantine] == ["parseable"]
     assert quarantine[0]["_corrupt_record"] == "{broken json"
     assert report["silver"]["upserts"] == 1
@@ -199,7 +201,7 @@ def test_a_replayed_silver_batch_is_accounted_once(local_run, contract):
     assert replay["silver"]["already_quarantined"] == first["silver"]["quarantined"] > 0
     assert replay["silver"]["inserted"] == replay["silver"]["updated"] == 0
     assert replay["conservation"]["holds"]
-    quarantine = run.table("silver", f"{contract.name}_quarantine").to_pyarrow_table()
+    quarantine = run.table("silver", naming.quarantine_table(contract.name)).to_pyarrow_table()
     assert quarantine.num_rows == first["silver"]["quarantined"] + replay["silver"]["quarantined"]
 
 

@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from support.hcl import blocks, locals_of, modules, parse, resources, unquote
 from support.render import answer_set, answer_set_names, render
@@ -27,6 +26,7 @@ from support.terraform_schema import (
     required_providers,
     select_versions,
 )
+from support.workflows import resolved_jobs
 
 TERRAFORM = shutil.which("terraform")
 needs_terraform = pytest.mark.skipif(
@@ -55,7 +55,16 @@ def text_of(project: Path, *parts: str) -> str:
 
 
 def workflow(project: Path, name: str) -> dict:
-    return yaml.safe_load(text_of(project, ".github", "workflows", name))
+    """A workflow's jobs as GitHub runs them: calls to the repository's reusable workflows
+    resolved into the called jobs, with the caller's inputs in place."""
+    return {"jobs": resolved_jobs(project, name)}
+
+
+def workflow_text(project: Path, name: str) -> str:
+    """A workflow's text and the text of every reusable workflow of the repository it calls."""
+    text = text_of(project, ".github", "workflows", name)
+    called = sorted(set(re.findall(r"uses: \$/\.github/workflows/([\w.-]+)", text)))
+    return "\n".join([text, *(workflow_text(project, file) for file in called)])
 
 
 def all_text(folder: Path, pattern: str = "*.tf") -> str:
@@ -210,10 +219,10 @@ def test_b3_network_profile_is_coherent(renders, tmp_path, private_networking, c
     run in a workspace without VNet injection.
     """
     environment = infra(renders["default"]) / "environment"
-    domain = json.loads((infra(renders["default"]) / "domain.json").read_text())
+    domain = json.loads((renders["default"] / "domain.json").read_text())
     domain["compute"] = compute
-    work = tmp_path / "environment"
-    work.mkdir()
+    work = tmp_path / "infra" / "environment"
+    work.mkdir(parents=True)
     (tmp_path / "domain.json").write_text(json.dumps(domain))
     shutil.copy(environment / "locals.tf", work)
     shutil.copy(environment / "variables.tf", work)
@@ -264,7 +273,7 @@ def test_b4_serverless_has_a_network_connectivity_configuration(renders, name):
         assert "module.serverless_network.subnet_ids" in str(calls["eventhub"])
         assert list(resources(tree, "databricks_mws_ncc_private_endpoint_rule"))
     for file in ("infra.yml", "destroy.yml"):
-        text = text_of(renders[name], ".github", "workflows", file)
+        text = workflow_text(renders[name], file)
         assert "TF_VAR_databricks_account_id: ${{ vars.DATABRICKS_ACCOUNT_ID }}" in text, file
 
 
@@ -358,7 +367,7 @@ def test_state_is_isolated_per_environment_and_read_only_for_plans(renders, name
     apply has created the state).
     """
     project = renders[name]
-    domain = json.loads((infra(project) / "domain.json").read_text())
+    domain = json.loads((project / "domain.json").read_text())
     containers = {env: names["state_container"] for env, names in domain["environments"].items()}
     assert len(set(containers.values())) == len(containers)
     for env, container in containers.items():
@@ -460,7 +469,7 @@ def test_catalog_objects_are_owned_by_the_owners_group(renders, name):
     for kind in ("databricks_catalog", "databricks_schema"):
         for _, _, body in resources(tree, kind):
             assert "var.groups.owners" in str(body.get("owner")), kind
-    domain = json.loads((tree / "domain.json").read_text())
+    domain = json.loads((renders[name] / "domain.json").read_text())
     assert domain["groups"]["owners"]
 
 
@@ -474,7 +483,7 @@ def test_landing_volume_sits_in_a_directory_of_its_location(renders, name):
     (_, _, volume) = [v for v in resources(tree, "databricks_volume") if v[1] == "landing"][0]
     location = volume["storage_location"]
     assert "local.landing_volume_url" in location or "landing_volume_directory" in location
-    domain = json.loads((tree / "domain.json").read_text())
+    domain = json.loads((renders[name] / "domain.json").read_text())
     for names in domain["environments"].values():
         assert names["landing_volume_directory"].strip("/")
 
@@ -534,8 +543,10 @@ def test_apply_identity_may_run_jobs_as_the_pipeline_principal(renders, name):
     principal = unquote(locals_of(access / "locals.tf")["apply_principal"])
     assert principal == "servicePrincipals/${var.apply_application_id}"
     for file in ("infra.yml", "destroy.yml"):
-        text = text_of(renders[name], ".github", "workflows", file)
-        assert "TF_VAR_apply_identity_client_id: ${{ vars.AZURE_APPLY_CLIENT_ID_" in text
+        for job_name, job in workflow(renders[name], file)["jobs"].items():
+            if any("terraform apply" in step.get("run", "") for step in job.get("steps", [])):
+                identity = job["env"]["TF_VAR_apply_identity_client_id"]
+                assert identity.startswith("${{ vars.AZURE_APPLY_CLIENT_ID_"), (file, job_name)
 
 
 @pytest.mark.parametrize(
@@ -553,7 +564,7 @@ def test_prd_front_end_follows_the_answer(renders, name, front_end):
     assert "workspace_front_end" in locals_text
     for file in ("infra.yml", "destroy.yml"):
         for job_name, job in workflow(renders[name], file)["jobs"].items():
-            if "runs-on" in job:
+            if "environment" in job:  # the jobs that reach the workspace
                 assert re.fullmatch(
                     r"\$\{\{ vars\.RUNNER_(DEV|STG|PRD) \|\| 'ubuntu-24\.04' \}\}", job["runs-on"]
                 ), (file, job_name)
@@ -566,7 +577,7 @@ def test_repository_variables_are_named_upper_case(renders, name):
     environment, so no lookup depends on how GitHub compares variable names.
     """
     for file in ("infra.yml", "destroy.yml"):
-        text = text_of(renders[name], ".github", "workflows", file)
+        text = workflow_text(renders[name], file)
         assert "vars[" not in text, file
         for variable in re.findall(r"vars\.(\w+)", text):
             assert variable == variable.upper(), (file, variable)

@@ -1,5 +1,6 @@
 """The Jinja extension wires the rules and names into Copier as filters."""
 
+import json
 import re
 
 import jinja2
@@ -62,3 +63,30 @@ def test_every_filter_is_used_by_copier_yml_or_a_template_file(env):
     used = set(re.findall(r"\|\s*([a-z_]+)", "\n".join(texts)))
     ours = set(env.filters) - set(jinja2.Environment().filters)
     assert ours - used == set()
+
+
+def test_domain_manifest_keeps_the_answered_environment_order(env):
+    """The manifest keeps the answered order of environments (the engine lists them so)."""
+    answers = {
+        "domain_name": "risk",
+        "name_suffix": "ab12",
+        "source_type": "files",
+        "azure_region": "westeurope",
+        "owner_team": 'Risk "Data" & Co',
+        "owner_email": "risk@example.com",
+        "cost_center": "CC-1",
+        "compute": "serverless",
+        "owners_group": "risk-owners",
+        "engineers_group": "risk-engineers",
+        "analysts_group": "risk-analysts",
+        "pii_readers_group": "risk-pii-readers",
+        "alert_email": "alerts@example.com",
+        "monthly_budget": "500",
+        "landing_retention_days": "30",
+        "environments": ["prd", "dev", "stg"],
+    }
+    manifest = json.loads(render(env, "{{ answers | domain_manifest }}", answers=answers))
+    assert list(manifest["environments"]) == ["prd", "dev", "stg"]
+    assert manifest["owner"] == {"team": 'Risk "Data" & Co', "email": "risk@example.com"}
+    assert manifest["environments"]["dev"]["catalog"] == "risk_dev"
+    assert manifest["monthly_budget"] == 500

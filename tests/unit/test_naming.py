@@ -110,6 +110,25 @@ def test_unity_catalog_names():
     assert naming.quarantine_table("card_transactions") == "card_transactions_quarantine"
     with pytest.raises(naming.NamingError, match="Unity Catalog identifier"):
         naming.table_name("risk", "prd", "silver", "Card-Transactions")
+    assert naming.schema_name("risk", "dev", "gold") == "risk_dev.gold"
+    assert naming.volume_name("risk", "dev", "landing") == "risk_dev.bronze.landing"
+    assert naming.governance_function("risk", "dev", "mask_last4_string") == (
+        "risk_dev.governance.mask_last4_string"
+    )
+    assert naming.qualified_name("risk_dev.silver.cards", "email") == "risk_dev.silver.cards.email"
+
+
+def test_volume_paths():
+    """The FUSE path of a volume (/Volumes/<catalog>/<schema>/<volume>) and of a folder in it,
+    as a directory: file arrival triggers watch a folder URL ending in '/'."""
+    assert naming.volume_path("risk", "prd", "checkpoints") == (
+        "/Volumes/risk_prd/bronze/checkpoints"
+    )
+    assert naming.volume_folder("risk", "dev", "landing", "card_transactions") == (
+        "/Volumes/risk_dev/bronze/landing/card_transactions/"
+    )
+    with pytest.raises(naming.NamingError, match="Unity Catalog identifier"):
+        naming.volume_path("risk", "dev", "Landing Zone")
 
 
 def test_job_group_and_package_names():

@@ -1,5 +1,5 @@
 locals {
-  domain = jsondecode(file("${path.module}/../domain.json"))
+  domain = jsondecode(file("${path.module}/../../domain.json"))
   tags   = merge(local.domain.tags, { env = "shared" })
 
   oidc_issuer   = "https://token.actions.githubusercontent.com"

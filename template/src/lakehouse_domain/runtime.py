@@ -38,17 +38,17 @@ class Runtime:
             raise ValueError(f"layer {layer!r} must be one of {', '.join(naming.LAYERS)}")
         if self.is_local:
             return str(self.root / layer / name)
-        return f"{self.catalog}.{layer}.{name}"
+        return naming.table_name(domain.DOMAIN, self.environment, layer, name)
 
-    def _volume(self, volume: str) -> Path:
+    def _volume_folder(self, volume: str, folder: str) -> Path:
         if self.is_local:
-            return self.root / volume
-        return Path("/Volumes") / self.catalog / "bronze" / volume
+            return self.root / volume / folder
+        return Path(naming.volume_folder(domain.DOMAIN, self.environment, volume, folder))
 
     def landing(self, dataset: str) -> Path:
         """Where a dataset's files (or recorded Event Hubs envelopes) arrive."""
-        return self._volume("landing") / dataset
+        return self._volume_folder("landing", dataset)
 
     def checkpoints(self, dataset: str) -> Path:
         """Stream checkpoints and the silver progress marker of a dataset."""
-        return self._volume("checkpoints") / dataset
+        return self._volume_folder("checkpoints", dataset)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from lakehouse_domain import dataset_rules
+from lakehouse_domain import dataset_rules, naming
 from lakehouse_domain.contract import Column, Contract, RowFilter, Source
 from lakehouse_domain.governance import (
     DOMAIN_GROUPS,
@@ -114,7 +114,7 @@ def test_every_strategy_masks_for_analysts_only_and_keeps_nulls(
 
 def test_quarantine_text_is_masked_with_the_same_strategies(contract):
     statements = governance_statements(contract, "c", DOMAIN_GROUPS)
-    quarantine = spark_name("c", "silver", f"{contract.name}_quarantine")
+    quarantine = spark_name("c", "silver", naming.quarantine_table(contract.name))
     for column, strategy in contract.masked_columns.items():
         function = spark_name("c", "governance", mask_function_name(strategy, "string"))
         assert (
@@ -131,7 +131,7 @@ def test_each_masked_column_has_exactly_one_mask_per_table(contract):
     statements = governance_statements(contract, "c", DOMAIN_GROUPS, "g", ["email", "n"])
     tables = [
         spark_name("c", "silver", contract.name),
-        spark_name("c", "silver", f"{contract.name}_quarantine"),
+        spark_name("c", "silver", naming.quarantine_table(contract.name)),
     ]
     for column in contract.masked_columns:
         for table in tables:

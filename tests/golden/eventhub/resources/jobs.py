@@ -35,8 +35,8 @@ RETRIES = {"max_retries": 2, "min_retry_interval_millis": 120_000, "retry_on_tim
 def trigger(contract: Contract, environment: str) -> dict:
     """Files run when files land; streams and databases on a period from the freshness SLA."""
     if contract.source.type == "files":
-        catalog = naming.catalog_name(domain.DOMAIN, environment)
-        return {"file_arrival": {"url": f"/Volumes/{catalog}/bronze/landing/{contract.name}/"}}
+        landing = naming.volume_folder(domain.DOMAIN, environment, "landing", contract.name)
+        return {"file_arrival": {"url": landing}}
     hours = contract.freshness_hours or 24
     minutes = 15 if contract.source.type == "eventhub" or hours <= 4 else 60
     return {"periodic": {"interval": minutes, "unit": "MINUTES"}}

@@ -58,11 +58,8 @@ def test_one_valid_job_per_contract(environment):
         assert as_dict["email_notifications"] == {"on_failure": [domain.ALERT_EMAIL]}
         trigger = as_dict["trigger"]
         if contract.source.type == "files":
-            catalog = naming.catalog_name(domain.DOMAIN, environment)
-            assert (
-                trigger["file_arrival"]["url"]
-                == f"/Volumes/{catalog}/bronze/landing/{contract.name}/"
-            )
+            landing = naming.volume_folder(domain.DOMAIN, environment, "landing", contract.name)
+            assert trigger["file_arrival"]["url"] == landing
         else:
             assert trigger["periodic"]["unit"] == "MINUTES"
         compute = "environment_key" if domain.COMPUTE == "serverless" else "job_cluster_key"
@@ -102,7 +99,7 @@ def test_models_reject_unknown_keys():
         Job.from_dict({"name": "x", "taskz": []})
 
 
-def test_wheel_carries_the_engine_contracts_and_entry_point(tmp_path):
+def test_wheel_carries_the_engine_contracts_manifest_and_entry_point(tmp_path):
     subprocess.run(
         [
             sys.executable,
@@ -122,6 +119,8 @@ def test_wheel_carries_the_engine_contracts_and_entry_point(tmp_path):
     package = "lakehouse_domain"
     for contract in (ROOT / "contracts").glob("*.odcs.yaml"):
         assert f"{package}/contracts/{contract.name}" in names
+    manifest = (ROOT / "domain.json").read_text()
+    assert zipfile.ZipFile(wheel).read(f"{package}/domain.json").decode() == manifest
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert f"lakehouse = {package}.cli:entry" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
@@ -159,6 +158,21 @@ def test_wheel_carries_the_engine_contracts_and_entry_point(tmp_path):
     )
     assert valid.returncode == 0, valid.stderr
     assert f"{package}/contracts/" in valid.stderr.replace("\n", "")  # the packaged copy
+    # The installed engine reads the manifest inside the wheel.
+    facts = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from {package} import domain; print(domain.manifest_path(), domain.ENVIRONMENTS)",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+    ).stdout.split()
+    assert facts[0] == str(site / package / "domain.json")
+    assert " ".join(facts[1:]) == str(domain.ENVIRONMENTS)
     # A failure must reach Databricks as a non-zero exit status, not a return value.
     failing = subprocess.run(
         [sys.executable, "-c", code, "run", "--layers", "nonsense"],

@@ -30,7 +30,7 @@ ACCOUNT_ID = "00000000-0000-0000-0000-00000000acc0"
 PIPELINE_APP_ID = "11111111-2222-3333-4444-555555555555"
 PLAN_APP_ID = "66666666-7777-8888-9999-000000000000"
 PERSONA_TABLE = (ROOT / "infra" / "README.md").read_text()
-NAMES = naming.environment_names(domain.DOMAIN, ENVIRONMENT, domain.NAME_SUFFIX)
+NAMES = domain.environment_names(ENVIRONMENT)
 # Query parameters that select a response; paging parameters do not.
 SELECTING = ("name", "job_id", "filter")
 
@@ -111,7 +111,7 @@ def healthy_workspace(spark) -> dict:
         },
         f"/api/2.0/accounts/{ACCOUNT_ID}/network-connectivity-configs/ncc-1": {
             "network_connectivity_config_id": "ncc-1",
-            "name": NAMES.get(verify.NETWORK_NAME_KEY, f"ncc-{domain.DOMAIN}-{ENVIRONMENT}"),
+            "name": NAMES[verify.NETWORK_NAME_KEY],
             "region": domain.AZURE_REGION,
         },
     }
@@ -182,7 +182,7 @@ def healthy_workspace(spark) -> dict:
             }
             for column in [*table.masks, *table.unmasked]:
                 if column in pii:
-                    entity = ".".join((table.full_name, column))
+                    entity = naming.qualified_name(table.full_name, column)
                     responses[f"{uc}/entity-tag-assignments/columns/{entity}/tags"] = {
                         "tag_assignments": [
                             {

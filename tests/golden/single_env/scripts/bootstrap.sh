@@ -27,7 +27,7 @@ fi
 [[ "${repository}" =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] ||
   fail "no GitHub repository found: set GITHUB_REPOSITORY=owner/name"
 
-environments="$(python3 -c 'import json; print(" ".join(json.load(open("infra/domain.json"))["environments"]))')"
+environments="$(python3 -c 'import json; print(" ".join(json.load(open("domain.json"))["environments"]))')"
 reviewed="$(for env in ${environments}; do case "${env}" in stg|prd) printf '%s ' "${env}" ;; esac; done)"
 
 # Where `copier update` finds the template: a local path (a render from a checkout) is
@@ -89,7 +89,7 @@ for root in infra/bootstrap infra/environment; do
 done
 # The bootstrap state lives in the state account once it exists; the first run applies with
 # local state (a backend override), then migrates it there, so other machines read it.
-state_account="$(python3 -c 'import json; print(json.load(open("infra/domain.json"))["state"]["storage_account"])')"
+state_account="$(python3 -c 'import json; print(json.load(open("domain.json"))["state"]["storage_account"])')"
 if az storage account show --name "${state_account}" --query id -o tsv >/dev/null 2>&1; then
   terraform -chdir=infra/bootstrap init -input=false -reconfigure -backend-config=backend.hcl
   terraform -chdir=infra/bootstrap apply -input=false -auto-approve -var "github_repository=${repository}"

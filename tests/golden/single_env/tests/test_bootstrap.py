@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import ROOT
 
-ENVIRONMENTS = list(json.loads((ROOT / "infra" / "domain.json").read_text())["environments"])
+ENVIRONMENTS = list(json.loads((ROOT / "domain.json").read_text())["environments"])
 IDENTITIES = {
     f"{env}-{role}": f"{env}-{role}-client" for env in ENVIRONMENTS for role in ("plan", "apply")
 }
@@ -45,7 +45,7 @@ esac
 def run_bootstrap(tmp_path: Path, *, tools=("az", "terraform", "gh"), **env) -> tuple:
     """Run bootstrap in a copy of what it reads and writes, never in this checkout."""
     work = tmp_path / "repo"
-    for part in ("scripts", "infra/domain.json", "infra/bootstrap", ".copier-answers.yml"):
+    for part in ("scripts", "domain.json", "infra/bootstrap", ".copier-answers.yml"):
         source, target = ROOT / part, work / part
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():

@@ -199,10 +199,10 @@ def test_databricks_run_report_goes_to_the_checkpoints_volume():
     learn.microsoft.com/azure/databricks/files/), one file per run."""
     assert _parser().parse_args(["run"]).report is None
     runtime = Runtime("databricks", environment=ENVIRONMENT)
-    catalog = naming.catalog_name(domain.DOMAIN, ENVIRONMENT)
+    reports = naming.volume_folder(domain.DOMAIN, ENVIRONMENT, "checkpoints", "_run_reports")
     first = report_location(runtime, datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC), "ds", ["bronze"])
     assert first.is_absolute()
-    assert str(first).startswith(f"/Volumes/{catalog}/bronze/checkpoints/_run_reports/ds/")
+    assert str(first).startswith(f"{reports}ds/")
     later = report_location(runtime, datetime(2026, 1, 2, 3, 4, 6, tzinfo=UTC), "ds", ["bronze"])
     assert later != first
     every = report_location(runtime, datetime(2026, 1, 2, tzinfo=UTC), None, ["bronze", "silver"])

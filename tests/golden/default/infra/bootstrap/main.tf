@@ -11,7 +11,7 @@ resource "azurerm_resource_group" "state" {
 }
 
 resource "azurerm_storage_account" "state" {
-  # checkov:skip=CKV_AZURE_43:The name comes from ../domain.json, written and checked against the storage naming rules by the template's naming core; checkov cannot evaluate file()
+  # checkov:skip=CKV_AZURE_43:The name comes from ../../domain.json, written and checked against the storage naming rules by the template's naming core; checkov cannot evaluate file()
   # checkov:skip=CKV_AZURE_59:GitHub-hosted runners have no fixed IPs; access is Entra-only (shared keys off) and RBAC-scoped to the state container
   # checkov:skip=CKV_AZURE_35:Same reason: a deny-by-default firewall would lock out GitHub-hosted runners; set state_public_network_access = false with self-hosted runners
   # checkov:skip=CKV2_AZURE_33:Private endpoint unusable from GitHub-hosted runners; see CKV_AZURE_59

@@ -1,6 +1,6 @@
 locals {
   # Answers and names rendered by the template's naming core; HCL never builds a name.
-  domain = jsondecode(file("${path.module}/../domain.json"))
+  domain = jsondecode(file("${path.module}/../../domain.json"))
   names  = local.domain.environments[var.environment]
   tags   = merge(local.domain.tags, { env = var.environment })
 

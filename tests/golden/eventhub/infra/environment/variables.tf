@@ -1,5 +1,5 @@
 variable "environment" {
-  description = "Environment to apply: one of the domain's environments (see ../domain.json)."
+  description = "Environment to apply: one of the domain's environments (see ../../domain.json)."
   type        = string
   validation {
     condition     = contains(["dev", "stg", "prd"], var.environment)

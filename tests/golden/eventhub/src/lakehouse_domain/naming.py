@@ -1,10 +1,10 @@
 """Naming core: every Azure, Unity Catalog and Databricks name of a domain, in one place.
 
 Nothing in this repository concatenates names: the engine, the bundle resources and the
-rendered Terraform all take them from here (the template rendered this repository with these
-same functions). Each Azure name is checked against the service's documented rules (length,
-characters, first/last character), so a name Azure would reject fails before
-``terraform apply``. Standard library only.
+rendered Terraform all take them from here or from the domain manifest ``domain.json``, which
+the template wrote with these same functions. Each Azure name is checked against the
+service's documented rules (length, characters, first/last character), so a name Azure would
+reject fails before ``terraform apply``. Standard library only.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ SUFFIX_PATTERN = re.compile(r"^[a-z0-9]{4}$")
 LAYERS = ("bronze", "silver", "gold")
 SCHEMAS = (*LAYERS, "governance")
 VOLUMES = ("landing", "checkpoints")
+# The schema the volumes live in.
+VOLUME_SCHEMA = "bronze"
 QUARANTINE_SUFFIX = "_quarantine"
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -141,9 +143,15 @@ def catalog_name(domain: str, env: str) -> str:
     return _checked_uc(f"{domain}_{env}")
 
 
+def qualified_name(*parts: str) -> str:
+    """The dotted name of a Unity Catalog object from its levels (catalog, schema, object[,
+    column]), as the REST API takes it; SQL takes the same parts quoted (``sql.spark_name``)."""
+    return ".".join(parts)
+
+
 def table_name(domain: str, env: str, schema: str, dataset: str) -> str:
     """Three-level Unity Catalog name of a dataset's table in one layer."""
-    return ".".join((catalog_name(domain, env), _checked_uc(schema), _checked_uc(dataset)))
+    return qualified_name(catalog_name(domain, env), _checked_uc(schema), _checked_uc(dataset))
 
 
 def quarantine_table(dataset: str) -> str:
@@ -164,17 +172,29 @@ def governance_job_name(domain: str, env: str) -> str:
 
 def schema_name(domain: str, env: str, schema: str) -> str:
     """Two-level Unity Catalog name of one of the domain's schemas."""
-    return ".".join((catalog_name(domain, env), _checked_uc(schema)))
+    return qualified_name(catalog_name(domain, env), _checked_uc(schema))
 
 
 def volume_name(domain: str, env: str, volume: str) -> str:
     """Three-level Unity Catalog name of a volume (volumes live in the bronze schema)."""
-    return ".".join((schema_name(domain, env, "bronze"), _checked_uc(volume)))
+    return qualified_name(schema_name(domain, env, VOLUME_SCHEMA), _checked_uc(volume))
+
+
+def volume_path(domain: str, env: str, volume: str) -> str:
+    """Where Spark and the file APIs find a volume's files: ``/Volumes/<catalog>/<schema>/<volume>``
+    (the volume's three levels; checked identifiers hold no dots)."""
+    return "/".join(("", "Volumes", *volume_name(domain, env, volume).split(".")))
+
+
+def volume_folder(domain: str, env: str, volume: str, folder: str) -> str:
+    """A folder of a volume as a directory path, ending in ``/`` (a file arrival trigger
+    watches it): ``/Volumes/<catalog>/<schema>/<volume>/<folder>/``."""
+    return f"{volume_path(domain, env, volume)}/{folder}/"
 
 
 def governance_function(domain: str, env: str, function: str) -> str:
     """Three-level Unity Catalog name of a mask or row filter function."""
-    return ".".join((schema_name(domain, env, "governance"), _checked_uc(function)))
+    return qualified_name(schema_name(domain, env, "governance"), _checked_uc(function))
 
 
 def state_names(domain: str, suffix: str) -> dict[str, str]:

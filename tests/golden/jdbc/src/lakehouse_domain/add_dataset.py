@@ -417,10 +417,7 @@ def add_dataset(
         analysts_group=domain.ANALYSTS_GROUP,
         pii_readers_group=domain.PII_READERS_GROUP,
     )
-    names = {
-        env: naming.environment_names(domain.DOMAIN, env, domain.NAME_SUFFIX)
-        for env in domain.ENVIRONMENTS
-    }
+    names = {env: domain.environment_names(env) for env in domain.ENVIRONMENTS}
     contract_id = naming.contract_id(domain.DOMAIN, answers["dataset_name"])
     document = contract_builder.build_contract(answers, names, contract_id)
     contracts_dir.mkdir(parents=True, exist_ok=True)

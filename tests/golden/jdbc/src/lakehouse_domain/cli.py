@@ -343,7 +343,7 @@ def _jdbc_connection(contract, runtime, postgres):
     # The SDK's runtime dbutils also works in wheel tasks on serverless (Spark Connect).
     from databricks.sdk.runtime import dbutils
 
-    names = naming.environment_names(domain.DOMAIN, runtime.environment, domain.NAME_SUFFIX)
+    names = domain.environment_names(runtime.environment)
     return connection_from_secrets(dbutils, names["secret_scope"])
 
 

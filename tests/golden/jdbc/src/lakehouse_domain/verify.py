@@ -69,7 +69,7 @@ class Expected:
     names: dict = field(init=False)
 
     def __post_init__(self) -> None:
-        self.names = naming.environment_names(domain.DOMAIN, self.environment, domain.NAME_SUFFIX)
+        self.names = domain.environment_names(self.environment)
 
     @property
     def catalog(self) -> str:
@@ -389,7 +389,7 @@ def check_tags(workspace, expected: Expected) -> Iterator[Result]:
         live_columns = {c.name for c in live.columns or []}
         for column in contract.columns:
             if column.pii and column.name in live_columns:
-                entity = ".".join((table.full_name, column.name))
+                entity = naming.qualified_name(table.full_name, column.name)
                 column_tags = _tags(workspace, "columns", entity)
                 if column_tags.get("pii") != column.pii:
                     problems.append(f"column {column.name}: pii tag {column_tags.get('pii')}")

@@ -1,8 +1,8 @@
-"""Free text written into other languages: Markdown, TOML and Python string literals.
+"""Free text written into other languages: Markdown and TOML string literals.
 
 Descriptions are validated as one line of printable text; these functions make that text
-harmless where it lands, whatever characters it holds (quotes,
-backslashes, HTML, characters outside the Basic Multilingual Plane). Standard library only.
+harmless where it lands, whatever characters it holds (quotes, backslashes, HTML,
+characters outside the Basic Multilingual Plane). Standard library only.
 """
 
 from __future__ import annotations
@@ -42,12 +42,3 @@ def toml_string(value: object) -> str:
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     text = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m[0]):04x}", text)
     return f'"{text}"'
-
-
-def python_string(value: object) -> str:
-    """A Python string literal in the quotes ruff's formatter keeps: double quotes unless the
-    text holds more double than single quotes (fewer escapes)."""
-    text = str(value).replace("\\", "\\\\")
-    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m[0]):02x}", text)
-    quote = "'" if text.count('"') > text.count("'") else '"'
-    return quote + text.replace(quote, "\\" + quote) + quote

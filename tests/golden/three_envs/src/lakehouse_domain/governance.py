@@ -126,16 +126,24 @@ def silver_masks(contract: Contract) -> dict[str, tuple[str, str]]:
 
 @dataclass(frozen=True)
 class ProtectedTable:
-    """A table (its quoted name for SQL, its plain three-level name for the REST API) and the
-    strategy (and type) of each of its columns that must be masked; ``described`` tables also
-    get the contract's comments."""
+    """A table (its catalog, schema and table name) and the strategy (and type) of each of its
+    columns that must be masked; ``described`` tables also get the contract's comments."""
 
-    name: str
+    parts: tuple[str, str, str]
     masks: dict[str, tuple[str, str]]
     unmasked: list[str]
     row_filter_column: str | None
     described: bool = False
-    full_name: str = ""
+
+    @property
+    def name(self) -> str:
+        """The quoted three-level name for SQL."""
+        return spark_name(*self.parts)
+
+    @property
+    def full_name(self) -> str:
+        """The plain three-level name for the REST API."""
+        return naming.qualified_name(*self.parts)
 
 
 def protected_tables(
@@ -146,12 +154,11 @@ def protected_tables(
     filter_column = contract.row_filter.column if contract.row_filter else None
     tables = [
         ProtectedTable(
-            spark_name(catalog, "silver", contract.name),
+            (catalog, "silver", contract.name),
             masks,
             [c for c in contract.column_names if c not in strategies],
             filter_column,
             described=True,
-            full_name=".".join((catalog, "silver", contract.name)),
         )
     ]
     quarantine = {name: (strategies[name], "string") for name in strategies}
@@ -159,22 +166,20 @@ def protected_tables(
         quarantine.update({name: ("redact", "string") for name in RAW_TEXT_COLUMNS})
     tables.append(
         ProtectedTable(
-            spark_name(catalog, "silver", naming.quarantine_table(contract.name)),
+            (catalog, "silver", naming.quarantine_table(contract.name)),
             quarantine,
             [c for c in [*contract.column_names, *RAW_TEXT_COLUMNS] if c not in quarantine],
             filter_column,
-            full_name=".".join((catalog, "silver", naming.quarantine_table(contract.name))),
         )
     )
     if gold_table:
         gold_masks = {name: masks[name] for name in gold_columns if name in masks}
         tables.append(
             ProtectedTable(
-                spark_name(catalog, "gold", gold_table),
+                (catalog, "gold", gold_table),
                 gold_masks,
                 [c for c in gold_columns if c not in gold_masks],
                 filter_column if filter_column in gold_columns else None,
-                full_name=".".join((catalog, "gold", gold_table)),
             )
         )
     return tables

@@ -24,7 +24,7 @@ from pathlib import Path
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from .. import domain, naming
+from .. import domain
 from ..contract import Contract
 from ..runtime import Runtime
 from .raw import BatchHandler, from_json_text, with_record_id
@@ -48,7 +48,7 @@ def kafka_options(
 ) -> dict[str, str]:
     """``startingOffsets`` applies to a new checkpoint only; afterwards the stream resumes
     where its checkpoint stopped."""
-    names = naming.environment_names(domain.DOMAIN, runtime.environment, domain.NAME_SUFFIX)
+    names = domain.environment_names(runtime.environment)
     return {
         "kafka.bootstrap.servers": f"{names['eventhub_namespace']}.servicebus.windows.net:9093",
         "subscribe": contract.source.event_hub,
