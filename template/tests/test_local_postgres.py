@@ -22,15 +22,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lakehouse_domain.contract import Column, Contract, Source
-from lakehouse_domain.local_postgres import (
+from lakehouse_domain.sources.jdbc import JdbcConnection, read_increment
+from lakehouse_domain.spark_session import postgres_jdbc_jar
+from lakehouse_domain.sql import postgres_identifier, postgres_string
+from lakehouse_local.postgres import (
     LocalPostgres,
     PostgresUnavailable,
     postgres_type,
     server_binaries,
 )
-from lakehouse_domain.sources.jdbc import JdbcConnection, read_increment
-from lakehouse_domain.spark_session import postgres_jdbc_jar
-from lakehouse_domain.sql import postgres_identifier, postgres_string
 
 from .conftest import CONTRACTS, LocalRun
 from .hostile_strings import hostile_text, without_nul

@@ -9,10 +9,10 @@ import shutil
 import pytest
 import yaml
 
-from lakehouse_domain.add_dataset import update_readme
-from lakehouse_domain.cli import main
 from lakehouse_domain.contract import load_contracts
 from lakehouse_domain.dataset_docs import BEGIN
+from lakehouse_local.add_dataset import update_readme
+from lakehouse_local.cli import main
 
 from .conftest import CONTRACTS, ROOT
 

@@ -69,7 +69,7 @@ def test_local_run_is_conserved_and_idempotent(local_run, contract, source):
 
 @pytest.mark.jdbc
 def test_local_run_from_postgresql(local_run, contract):
-    from lakehouse_domain.local_postgres import server_binaries
+    from lakehouse_local.postgres import server_binaries
 
     if server_binaries() is None or postgres_jdbc_jar() is None:
         pytest.skip(
@@ -121,7 +121,7 @@ def land_json(run, contract, name, records):
 
 
 def test_late_updates_win_and_older_records_do_not(local_run, contract):
-    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
+    from lakehouse_local.synthetic import SyntheticSpec, generate_records
 
     ordering = contract.ordering_column
     ordering_type = contract.column(ordering).type
@@ -146,7 +146,7 @@ def test_late_updates_win_and_older_records_do_not(local_run, contract):
 
 
 def test_schema_drift_is_rescued_and_corrupt_records_quarantined(local_run, contract):
-    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
+    from lakehouse_local.synthetic import SyntheticSpec, generate_records
 
     run = local_run({"type": "files", "format": "json"})
     base = generate_records(
@@ -228,7 +228,7 @@ def test_a_reset_stream_checkpoint_does_not_lose_new_files(local_run, contract):
 
 def test_gold_always_equals_its_transform_of_silver(local_run, contract, spark):
     from lakehouse_domain.gold import transform_for
-    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
+    from lakehouse_local.synthetic import SyntheticSpec, generate_records
 
     transform = transform_for(contract)
     if transform is None:

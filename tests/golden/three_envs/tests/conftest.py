@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lakehouse_domain.cli import main
 from lakehouse_domain.contract import load_contracts
 from lakehouse_domain.spark_session import get_spark
+from lakehouse_local.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "contracts"

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from faker import Faker
 
-from .contract import Column, Contract
-from .dataset_rules import decimal_parts, type_family
+from lakehouse_domain.contract import Column, Contract
+from lakehouse_domain.dataset_rules import decimal_parts, type_family
 
 # Faker locale per Azure region, so names, documents and phones look like the region's.
 REGION_LOCALES = {

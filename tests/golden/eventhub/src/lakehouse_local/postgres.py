@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .sql import postgres_identifier, postgres_string
+from lakehouse_domain.sql import postgres_identifier, postgres_string
 
 INSTALL_HINT = "apt-get install postgresql libpostgresql-jdbc-java"
 SERVER_BIN_GLOB = "/usr/lib/postgresql/*/bin"
@@ -470,7 +470,7 @@ class LocalPostgres:
             "full_page_writes": "off",
         }
         with (cluster / "postgresql.conf").open("a", encoding="utf-8") as conf:
-            conf.write("\n# local_postgres.py: a throw-away server on loopback only.\n")
+            conf.write("\n# lakehouse_local/postgres.py: a throw-away server on loopback only.\n")
             for name, value in settings.items():
                 conf.write(f"{name} = {conf_string(value)}\n")
 

@@ -19,8 +19,16 @@ from typing import Any
 import yaml
 from rich.console import Console
 
-from . import contract_builder, dataset_docs, dataset_rules, domain, gold_starter, naming
-from .problems import Problem
+import lakehouse_domain
+from lakehouse_domain import (
+    contract_builder,
+    dataset_docs,
+    dataset_rules,
+    domain,
+    gold_starter,
+    naming,
+)
+from lakehouse_domain.problems import Problem
 
 console = Console(stderr=True)
 SOURCE_TYPES = ("files", "eventhub", "jdbc")
@@ -33,7 +41,7 @@ SOURCE_DEFAULTS = {
     "jdbc_engine": "sqlserver",
 }
 DRAFT = Path("build/add-dataset/answers.yml")
-GOLD_TRANSFORMS = Path(__file__).parent / "gold_transforms"
+GOLD_TRANSFORMS = Path(lakehouse_domain.__file__).parent / "gold_transforms"
 
 
 def _choice(question: str, value: Any, allowed: tuple[str, ...]) -> list[Problem]:
