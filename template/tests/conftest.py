@@ -99,3 +99,34 @@ def local_run(tmp_path, spark, contract):
     return lambda source=None: LocalRun(
         tmp_path, contract_variant(contract, tmp_path / "contracts", source)
     )
+
+
+def assert_conserved(report: dict) -> None:
+    silver = report["silver"]
+    assert report["error"] is None, report["error"]
+    assert report["conservation"]["holds"]
+    assert silver["rows_read"] == report["bronze"]["rows_written"] > 0
+    assert (
+        silver["upserts"]
+        + silver["superseded_duplicates"]
+        + silver["quarantined"]
+        + silver["already_quarantined"]
+        == (silver["rows_read"])
+    )
+    assert silver["table_growth"] == silver["inserted"]
+    assert silver["quarantined"] > 0 and silver["superseded_duplicates"] > 0
+
+
+def assert_rerun_changes_nothing(run, contract) -> None:
+    tables = [
+        ("bronze", contract.name),
+        ("silver", contract.name),
+        ("silver", f"{contract.name}_quarantine"),
+    ]
+    versions = {table: run.table(*table).version() for table in tables}
+    assert run() == 0
+    report = run.report
+    assert report["bronze"]["rows_written"] == 0
+    assert report["silver"]["rows_read"] == 0
+    assert report["gold"]["inserted"] == report["gold"]["updated"] == 0
+    assert {table: run.table(*table).version() for table in tables} == versions

@@ -1,5 +1,6 @@
 """``add-dataset``: questions (or a YAML answers file) -> a new contract, its starter gold
-transform and the README's dataset list.
+transform and the README's dataset list (and, with the first JDBC dataset, the test file that
+collects the PostgreSQL tests: ``jdbc_tests``).
 
 Every answer is checked as it is given, by the same rules as the template's questionnaire
 (``dataset_rules``); choices only offer what fits (a key among required non-PII columns,
@@ -30,6 +31,8 @@ from lakehouse_domain import (
 )
 from lakehouse_domain.problems import Problem
 
+from . import jdbc_tests
+
 console = Console(stderr=True)
 SOURCE_TYPES = ("files", "eventhub", "jdbc")
 FILE_FORMATS = ("csv", "json", "parquet")
@@ -42,6 +45,7 @@ SOURCE_DEFAULTS = {
 }
 DRAFT = Path("build/add-dataset/answers.yml")
 GOLD_TRANSFORMS = Path(lakehouse_domain.__file__).parent / "gold_transforms"
+TESTS = Path("tests")
 
 
 def _choice(question: str, value: Any, allowed: tuple[str, ...]) -> list[Problem]:
@@ -394,6 +398,7 @@ def add_dataset(
     readme: Path = Path("README.md"),
     gold_dir: Path = GOLD_TRANSFORMS,
     draft: Path = DRAFT,
+    tests_dir: Path = TESTS,
 ) -> int:
     existing = {p.name.removesuffix(".odcs.yaml") for p in contracts_dir.glob("*.odcs.yaml")}
     if answers_file:
@@ -440,6 +445,10 @@ def add_dataset(
     if not transform.exists():
         transform.write_text(gold_starter.starter_transform(answers))
         console.print(f"wrote {transform} (a starter gold transform: yours to change)")
+    if answers["source_type"] == "jdbc":
+        tests = jdbc_tests.write_if_missing(tests_dir)
+        if tests:
+            console.print(f"wrote {tests} (the PostgreSQL tests now run with make test)")
     if update_readme(contracts_dir, readme):
         console.print(f"updated the dataset list in {readme}")
     return 0

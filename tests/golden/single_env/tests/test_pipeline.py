@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from lakehouse_domain.spark_session import postgres_jdbc_jar
+from .conftest import assert_conserved, assert_rerun_changes_nothing
 
 ROWS = "300"
 FILES_SOURCES = [
@@ -17,37 +17,6 @@ FILES_SOURCES = [
     {"type": "files", "format": "parquet"},
 ]
 EVENTHUB = {"type": "eventhub", "eventHub": "events", "partitions": 2, "retentionDays": 1}
-
-
-def assert_conserved(report: dict) -> None:
-    silver = report["silver"]
-    assert report["error"] is None, report["error"]
-    assert report["conservation"]["holds"]
-    assert silver["rows_read"] == report["bronze"]["rows_written"] > 0
-    assert (
-        silver["upserts"]
-        + silver["superseded_duplicates"]
-        + silver["quarantined"]
-        + silver["already_quarantined"]
-        == (silver["rows_read"])
-    )
-    assert silver["table_growth"] == silver["inserted"]
-    assert silver["quarantined"] > 0 and silver["superseded_duplicates"] > 0
-
-
-def assert_rerun_changes_nothing(run, contract) -> None:
-    tables = [
-        ("bronze", contract.name),
-        ("silver", contract.name),
-        ("silver", f"{contract.name}_quarantine"),
-    ]
-    versions = {table: run.table(*table).version() for table in tables}
-    assert run() == 0
-    report = run.report
-    assert report["bronze"]["rows_written"] == 0
-    assert report["silver"]["rows_read"] == 0
-    assert report["gold"]["inserted"] == report["gold"]["updated"] == 0
-    assert {table: run.table(*table).version() for table in tables} == versions
 
 
 @pytest.mark.parametrize(
@@ -65,32 +34,6 @@ def test_local_run_is_conserved_and_idempotent(local_run, contract, source):
     assert all(reasons for reasons in quarantine.column("_failed_rules").to_pylist())
     assert report["gold"]["rows_built"] > 0
     assert_rerun_changes_nothing(run, contract)
-
-
-@pytest.mark.jdbc
-def test_local_run_from_postgresql(local_run, contract):
-    from lakehouse_local.postgres import server_binaries
-
-    if server_binaries() is None or postgres_jdbc_jar() is None:
-        pytest.skip(
-            "needs PostgreSQL and its JDBC driver: apt-get install postgresql "
-            "libpostgresql-jdbc-java"
-        )
-    ordering = contract.ordering_column
-    run = local_run(
-        {
-            "type": "jdbc",
-            "engine": "postgresql",
-            "table": "public.source_rows",
-            "incrementalColumn": ordering,
-        }
-    )
-    assert run("--synthetic", ROWS) == 0
-    assert_conserved(run.report)
-    assert_rerun_changes_nothing(run, contract)
-    # New rows above the watermark are picked up by the next run, and only those.
-    assert run("--synthetic", "50", "--seed", "99", "--offset", "100000") == 0
-    assert 0 < run.report["bronze"]["rows_written"] <= 60
 
 
 # Ordering values far after and before any synthetic record, per allowed ordering type.

@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="where the starter gold transform is written (default: the engine's gold_transforms/)",
     )
+    add.add_argument(
+        "--tests-dir",
+        type=Path,
+        default=Path("tests"),
+        help="where a JDBC dataset's test file is written (default: tests/)",
+    )
 
     docs = commands.add_parser("docs", help="rewrite the README's dataset list from contracts/")
     _add_docs_options(docs)
@@ -223,7 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         from .add_dataset import GOLD_TRANSFORMS, add_dataset
 
         return add_dataset(
-            args.contracts, args.answers, args.readme, args.gold_dir or GOLD_TRANSFORMS
+            args.contracts,
+            args.answers,
+            args.readme,
+            args.gold_dir or GOLD_TRANSFORMS,
+            tests_dir=args.tests_dir,
         )
     try:
         contracts = load_contracts(args.contracts)

@@ -1,8 +1,12 @@
 """The local PostgreSQL: a real server, typed tables, COPY loading and a clean shutdown.
 
 It is also the real JDBC source the engine's queries are proven against: quoted names
-(reserved words, a column named like a SQL function), typed watermark literals, ``>=`` and
-hostile names and literals read back exactly.
+(reserved words, a column named like a SQL function), typed watermark literals, ``>=``,
+hostile names and literals read back exactly, and every contract's local run from it.
+
+These tests need PostgreSQL and its JDBC driver, which only a repository with a JDBC dataset
+installs: pytest collects them through ``test_local_postgres.py``, which the template (for a
+JDBC first dataset) or ``add-dataset`` (with the first JDBC dataset added later) writes.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from lakehouse_local.postgres import (
     server_binaries,
 )
 
-from .conftest import CONTRACTS, LocalRun
+from .conftest import CONTRACTS, LocalRun, assert_conserved, assert_rerun_changes_nothing
 from .hostile_strings import hostile_text, without_nul
 
 requires_server = pytest.mark.skipif(
@@ -507,3 +511,24 @@ def test_local_run_with_reserved_words_and_late_rows_at_the_watermark(tmp_path, 
     assert run() == 0
     assert run.report["bronze"]["rows_written"] == 0
     assert run.report["silver"]["rows_read"] == 0
+
+
+@pytest.mark.jdbc
+@requires_jdbc
+def test_local_run_from_postgresql(local_run, contract):
+    """Every contract of the repository, whatever its own source, read from PostgreSQL."""
+    ordering = contract.ordering_column
+    run = local_run(
+        {
+            "type": "jdbc",
+            "engine": "postgresql",
+            "table": "public.source_rows",
+            "incrementalColumn": ordering,
+        }
+    )
+    assert run("--synthetic", "300") == 0
+    assert_conserved(run.report)
+    assert_rerun_changes_nothing(run, contract)
+    # New rows above the watermark are picked up by the next run, and only those.
+    assert run("--synthetic", "50", "--seed", "99", "--offset", "100000") == 0
+    assert 0 < run.report["bronze"]["rows_written"] <= 60
