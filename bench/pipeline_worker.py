@@ -21,7 +21,7 @@ ROWS_PER_FILE = 250_000
 
 def prepare(rows: int, landing: Path) -> None:
     from lakehouse_domain.contract import load_contracts
-    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
+    from lakehouse_local.synthetic import SyntheticSpec, generate_records
 
     contract = load_contracts("contracts")[0]
     seed = generate_records(contract, SyntheticSpec(rows=SEED_ROWS, duplicate_share=0), "pt_BR")
@@ -57,7 +57,7 @@ def bare(landing: Path, out: Path) -> float:
 
 
 def pipeline(root: Path) -> float:
-    from lakehouse_domain.cli import main
+    from lakehouse_local.cli import main
 
     started = time.perf_counter()
     code = main(["run", "--root", str(root), "--report", str(root / "report.json")])

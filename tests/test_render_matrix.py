@@ -1,6 +1,7 @@
 """Render every named answer set and check what a user gets."""
 
 import filecmp
+import importlib.util
 import re
 import subprocess
 import tomllib
@@ -123,6 +124,23 @@ def test_source_specific_contract_details(answer_set_renders):
         "evhns-fraud-dev",
         "evhns-fraud-prd",
     ]
+
+
+def test_the_postgresql_tests_are_collected_only_with_a_jdbc_first_dataset(answer_set_renders):
+    """The suite is in every render (add-dataset may add a JDBC dataset later); the file that
+    collects it only where the first dataset reads over JDBC, with the same text add-dataset
+    writes for a later one (lakehouse_local/jdbc_tests.py)."""
+    module = answer_set_renders["default"] / "src" / "lakehouse_local" / "jdbc_tests.py"
+    spec = importlib.util.spec_from_file_location("jdbc_tests", module)
+    jdbc_tests = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(jdbc_tests)
+    for name, (_, source, _) in EXPECTED.items():
+        tests = answer_set_renders[name] / "tests"
+        assert (tests / "local_postgres_suite.py").is_file(), name
+        collected = tests / jdbc_tests.FILE_NAME
+        assert collected.is_file() == (source == "jdbc"), name
+        if source == "jdbc":
+            assert collected.read_text() == jdbc_tests.TEXT
 
 
 def test_readme_lists_names_from_the_naming_core(answer_set_renders):

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from lakehouse_domain import naming
-from lakehouse_domain.spark_session import postgres_jdbc_jar
+
+from .conftest import assert_conserved, assert_rerun_changes_nothing
 
 ROWS = "300"
 FILES_SOURCES = [
@@ -18,37 +19,6 @@ FILES_SOURCES = [
     {"type": "files", "format": "parquet"},
 ]
 EVENTHUB = {"type": "eventhub", "eventHub": "events", "partitions": 2, "retentionDays": 1}
-
-
-def assert_conserved(report: dict) -> None:
-    silver = report["silver"]
-    assert report["error"] is None, report["error"]
-    assert report["conservation"]["holds"]
-    assert silver["rows_read"] == report["bronze"]["rows_written"] > 0
-    assert (
-        silver["upserts"]
-        + silver["superseded_duplicates"]
-        + silver["quarantined"]
-        + silver["already_quarantined"]
-        == (silver["rows_read"])
-    )
-    assert silver["table_growth"] == silver["inserted"]
-    assert silver["quarantined"] > 0 and silver["superseded_duplicates"] > 0
-
-
-def assert_rerun_changes_nothing(run, contract) -> None:
-    tables = [
-        ("bronze", contract.name),
-        ("silver", contract.name),
-        ("silver", naming.quarantine_table(contract.name)),
-    ]
-    versions = {table: run.table(*table).version() for table in tables}
-    assert run() == 0
-    report = run.report
-    assert report["bronze"]["rows_written"] == 0
-    assert report["silver"]["rows_read"] == 0
-    assert report["gold"]["inserted"] == report["gold"]["updated"] == 0
-    assert {table: run.table(*table).version() for table in tables} == versions
 
 
 @pytest.mark.parametrize(
@@ -66,32 +36,6 @@ def test_local_run_is_conserved_and_idempotent(local_run, contract, source):
     assert all(reasons for reasons in quarantine.column("_failed_rules").to_pylist())
     assert report["gold"]["rows_built"] > 0
     assert_rerun_changes_nothing(run, contract)
-
-
-@pytest.mark.jdbc
-def test_local_run_from_postgresql(local_run, contract):
-    from lakehouse_domain.local_postgres import server_binaries
-
-    if server_binaries() is None or postgres_jdbc_jar() is None:
-        pytest.skip(
-            "needs PostgreSQL and its JDBC driver: apt-get install postgresql "
-            "libpostgresql-jdbc-java"
-        )
-    ordering = contract.ordering_column
-    run = local_run(
-        {
-            "type": "jdbc",
-            "engine": "postgresql",
-            "table": "public.source_rows",
-            "incrementalColumn": ordering,
-        }
-    )
-    assert run("--synthetic", ROWS) == 0
-    assert_conserved(run.report)
-    assert_rerun_changes_nothing(run, contract)
-    # New rows above the watermark are picked up by the next run, and only those.
-    assert run("--synthetic", "50", "--seed", "99", "--offset", "100000") == 0
-    assert 0 < run.report["bronze"]["rows_written"] <= 60
 
 
 # Ordering values far after and before any synthetic record, per allowed ordering type.
@@ -122,7 +66,7 @@ def land_json(run, contract, name, records):
 
 
 def test_late_updates_win_and_older_records_do_not(local_run, contract):
-    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
+    from lakehouse_local.synthetic import SyntheticSpec, generate_records
 
     ordering = contract.ordering_column
     ordering_type = contract.column(ordering).type
@@ -147,7 +91,7 @@ def test_late_updates_win_and_older_records_do_not(local_run, contract):
 
 
 def test_schema_drift_is_rescued_and_corrupt_records_quarantined(local_run, contract):
-    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
+    from lakehouse_local.synthetic import SyntheticSpec, generate_records
 
     run = local_run({"type": "files", "format": "json"})
     base = generate_records(
@@ -230,7 +174,7 @@ def test_a_reset_stream_checkpoint_does_not_lose_new_files(local_run, contract):
 
 def test_gold_always_equals_its_transform_of_silver(local_run, contract, spark):
     from lakehouse_domain.gold import transform_for
-    from lakehouse_domain.synthetic import SyntheticSpec, generate_records
+    from lakehouse_local.synthetic import SyntheticSpec, generate_records
 
     transform = transform_for(contract)
     if transform is None:

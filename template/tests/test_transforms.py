@@ -15,7 +15,7 @@ from lakehouse_domain.quality import failed_rules, record_rules
 from lakehouse_domain.runtime import Runtime
 from lakehouse_domain.sources.raw import from_json_text
 from lakehouse_domain.storage import LocalStorage, merge_sql
-from lakehouse_domain.synthetic import BAD_TEXT, SyntheticSpec, generate_records, luhn_valid
+from lakehouse_local.synthetic import BAD_TEXT, SyntheticSpec, generate_records, luhn_valid
 
 
 def small_contract(path) -> Contract:

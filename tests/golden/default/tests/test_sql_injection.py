@@ -47,7 +47,7 @@ from lakehouse_domain.storage import (
     merge_sql,
     update_condition,
 )
-from lakehouse_domain.synthetic import SyntheticSpec, generate_records
+from lakehouse_local.synthetic import SyntheticSpec, generate_records
 
 from .hostile_strings import hostile_text, without_nul
 

@@ -1,5 +1,6 @@
 """add-dataset writes a valid contract, a starter gold transform and the README's dataset
-list with the questionnaire's rules, or nothing at all."""
+list with the questionnaire's rules (and, for the first JDBC dataset, the test file that
+collects the PostgreSQL tests), or nothing at all."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import shutil
 import pytest
 import yaml
 
-from lakehouse_domain.add_dataset import update_readme
-from lakehouse_domain.cli import main
 from lakehouse_domain.contract import load_contracts
 from lakehouse_domain.dataset_docs import BEGIN
+from lakehouse_local import jdbc_tests
+from lakehouse_local.add_dataset import update_readme
+from lakehouse_local.cli import main
 
 from .conftest import CONTRACTS, ROOT
 
@@ -56,6 +58,8 @@ def add(workspace, answers) -> int:
             str(workspace / "README.md"),
             "--gold-dir",
             str(workspace / "gold"),
+            "--tests-dir",
+            str(workspace / "tests"),
         ]
     )
 
@@ -113,6 +117,33 @@ def test_invalid_answers_write_nothing_and_name_the_rule(workspace, capsys):
 def test_each_rule_guards_added_datasets(workspace, capsys, change, rule):
     assert add(workspace, {**CHARGEBACKS, **change}) == 2
     assert f"[rule: {rule}]" in capsys.readouterr().err
+
+
+def test_the_first_jdbc_dataset_brings_the_postgresql_tests(workspace, capsys):
+    assert add(workspace, CHARGEBACKS) == 0
+    assert not (workspace / "tests").exists()  # a files dataset needs no PostgreSQL
+    disputes = dict(
+        CHARGEBACKS,
+        dataset_name="disputes",
+        source_type="jdbc",
+        jdbc_source_table="cards.disputes",
+        jdbc_incremental_column="opened_at",
+    )
+    assert add(workspace, disputes) == 0
+    collected = workspace / "tests" / jdbc_tests.FILE_NAME
+    assert collected.read_text() == jdbc_tests.TEXT
+    assert f"wrote {collected}" in capsys.readouterr().err.replace("\n", "")
+    collected.write_text("# edited\n")
+    assert add(workspace, dict(disputes, dataset_name="reversals")) == 0
+    assert collected.read_text() == "# edited\n"  # an existing file is left alone
+
+
+def test_every_jdbc_contract_has_its_postgresql_tests_collected():
+    """Also for a contract written by hand: the JDBC source is tested where it is used."""
+    if not any(c.source.type == "jdbc" for c in load_contracts(CONTRACTS)):
+        pytest.skip("no contract reads over JDBC")
+    collected = ROOT / "tests" / jdbc_tests.FILE_NAME
+    assert collected.is_file(), f"a contract reads over JDBC: write {collected} (jdbc_tests.py)"
 
 
 def test_an_existing_dataset_is_not_overwritten(workspace, capsys, contract):

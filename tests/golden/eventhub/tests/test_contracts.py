@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from lakehouse_domain.cli import main
 from lakehouse_domain.contract import ContractError, load_contract, load_contracts
+from lakehouse_local.cli import main
 
 from .conftest import CONTRACTS, contract_document
 

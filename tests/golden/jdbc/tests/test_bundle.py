@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import zipfile
@@ -12,6 +13,7 @@ from databricks.bundles.core import Bundle
 from databricks.bundles.jobs import Job
 
 from lakehouse_domain import domain, naming
+from lakehouse_domain.cli import _parser
 from lakehouse_domain.contract import load_contracts
 
 from .conftest import ROOT
@@ -54,6 +56,7 @@ def test_one_valid_job_per_contract(environment):
         for task in tasks:
             parameters = task["python_wheel_task"]["parameters"]
             assert parameters[-4:] == ["--target", "databricks", "--environment", environment]
+            _parser().parse_args(parameters)  # the installed engine's command line takes them
             assert task["max_retries"] >= 1 and task["min_retry_interval_millis"] > 0
         assert as_dict["email_notifications"] == {"on_failure": [domain.ALERT_EMAIL]}
         trigger = as_dict["trigger"]
@@ -99,6 +102,23 @@ def test_models_reject_unknown_keys():
         Job.from_dict({"name": "x", "taskz": []})
 
 
+def test_the_engine_never_imports_the_local_tooling():
+    """The wheel holds lakehouse_domain alone, so an import of lakehouse_local anywhere in it,
+    even inside a function, would fail on Databricks."""
+    offenders = []
+    for path in sorted((ROOT / "src" / "lakehouse_domain").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules = [node.module or ""]
+            else:
+                continue
+            if any(module.split(".")[0] == "lakehouse_local" for module in modules):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
 def test_wheel_carries_the_engine_contracts_manifest_and_entry_point(tmp_path):
     subprocess.run(
         [
@@ -117,6 +137,9 @@ def test_wheel_carries_the_engine_contracts_manifest_and_entry_point(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     package = "lakehouse_domain"
+    dist_info = next(name.split("/")[0] for name in names if ".dist-info/" in name)
+    # The engine and its metadata only: the local tooling (lakehouse_local) stays out.
+    assert {name.split("/")[0] for name in names} == {package, dist_info}
     for contract in (ROOT / "contracts").glob("*.odcs.yaml"):
         assert f"{package}/contracts/{contract.name}" in names
     manifest = (ROOT / "domain.json").read_text()
@@ -149,6 +172,25 @@ def test_wheel_carries_the_engine_contracts_manifest_and_entry_point(tmp_path):
         "entry()\n"
     )
     environment = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
+    # Every engine module imports where the local tooling does not exist.
+    every_module = (
+        "import importlib, importlib.util, pkgutil\n"
+        f"import {package}\n"
+        "assert importlib.util.find_spec('lakehouse_local') is None\n"
+        f"for module in pkgutil.walk_packages({package}.__path__, '{package}.'):\n"
+        "    if not module.name.endswith('.__main__'):\n"
+        "        importlib.import_module(module.name)\n"
+        "        print(module.name)\n"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", every_module],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert f"{package}.cli" in imported.stdout.split()
     valid = subprocess.run(
         [sys.executable, "-c", code, "validate"],
         cwd=elsewhere,
@@ -175,7 +217,8 @@ def test_wheel_carries_the_engine_contracts_manifest_and_entry_point(tmp_path):
     assert " ".join(facts[1:]) == str(domain.ENVIRONMENTS)
     # A failure must reach Databricks as a non-zero exit status, not a return value.
     failing = subprocess.run(
-        [sys.executable, "-c", code, "run", "--layers", "nonsense"],
+        [sys.executable, "-c", code, "run", "--environment", domain.ENVIRONMENTS[0]]
+        + ["--layers", "nonsense"],
         cwd=elsewhere,
         capture_output=True,
         text=True,

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lakehouse_domain.cli import main
+from lakehouse_domain import naming
 from lakehouse_domain.contract import load_contracts
 from lakehouse_domain.spark_session import get_spark
+from lakehouse_local.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "contracts"
@@ -99,3 +100,34 @@ def local_run(tmp_path, spark, contract):
     return lambda source=None: LocalRun(
         tmp_path, contract_variant(contract, tmp_path / "contracts", source)
     )
+
+
+def assert_conserved(report: dict) -> None:
+    silver = report["silver"]
+    assert report["error"] is None, report["error"]
+    assert report["conservation"]["holds"]
+    assert silver["rows_read"] == report["bronze"]["rows_written"] > 0
+    assert (
+        silver["upserts"]
+        + silver["superseded_duplicates"]
+        + silver["quarantined"]
+        + silver["already_quarantined"]
+        == (silver["rows_read"])
+    )
+    assert silver["table_growth"] == silver["inserted"]
+    assert silver["quarantined"] > 0 and silver["superseded_duplicates"] > 0
+
+
+def assert_rerun_changes_nothing(run, contract) -> None:
+    tables = [
+        ("bronze", contract.name),
+        ("silver", contract.name),
+        ("silver", naming.quarantine_table(contract.name)),
+    ]
+    versions = {table: run.table(*table).version() for table in tables}
+    assert run() == 0
+    report = run.report
+    assert report["bronze"]["rows_written"] == 0
+    assert report["silver"]["rows_read"] == 0
+    assert report["gold"]["inserted"] == report["gold"]["updated"] == 0
+    assert {table: run.table(*table).version() for table in tables} == versions

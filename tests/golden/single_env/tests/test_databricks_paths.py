@@ -27,7 +27,7 @@ from lakehouse_domain.sources.files import (
     autoloader_records,
     autoloader_schema,
 )
-from lakehouse_domain.synthetic import SyntheticSpec, generate_records
+from lakehouse_local.synthetic import SyntheticSpec, generate_records
 
 ENVIRONMENT = domain.ENVIRONMENTS[0]
 # Spark's KAFKA_DATA_LOSS error condition, as a failed streaming query reports it.
@@ -197,7 +197,7 @@ def test_databricks_run_report_goes_to_the_checkpoints_volume():
     absolute path in the environment's checkpoints volume, which the pipeline identity may
     write and which plain Python file APIs reach ("Work with files on Databricks",
     learn.microsoft.com/azure/databricks/files/), one file per run."""
-    assert _parser().parse_args(["run"]).report is None
+    assert _parser().parse_args(["run", "--environment", ENVIRONMENT]).report is None
     runtime = Runtime("databricks", environment=ENVIRONMENT)
     reports = naming.volume_folder(domain.DOMAIN, ENVIRONMENT, "checkpoints", "_run_reports")
     first = report_location(runtime, datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC), "ds", ["bronze"])

@@ -21,7 +21,7 @@ Dialects:
   literals in standard quotes (``E'...'`` when PostgreSQL must read backslashes as text
   whatever ``standard_conforming_strings`` says), ``N'...'`` on SQL Server.
 
-Standard library only (``local_postgres`` uses it too).
+Standard library only (the local PostgreSQL, ``lakehouse_local.postgres``, uses it too).
 """
 
 from __future__ import annotations

@@ -1,0 +1,256 @@
+"""Command line of the local tooling: ``python -m lakehouse_local <command>`` (the Makefile's
+``make run``, ``make add-dataset`` and ``make docs``).
+
+generate      write synthetic source data for every contract
+run           run the medallion pipeline locally for every contract (or one dataset)
+add-dataset   answer a few questions and get a new contract, gold transform and README entry
+docs          rewrite the README's dataset list from the contracts
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from lakehouse_domain import domain
+from lakehouse_domain.cli import add_run_options, run_datasets, selected_run, write_report
+from lakehouse_domain.contract import ContractError, load_contracts
+from lakehouse_domain.report import report_location
+from lakehouse_domain.runtime import Runtime
+
+DEFAULT_ROOT = Path("build/local")
+console = Console(stderr=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {__package__}",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--contracts",
+        type=Path,
+        default=Path("contracts"),
+        help="folder with *.odcs.yaml contracts (default: ./contracts)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write synthetic source data")
+    _add_synthetic_options(generate)
+    generate.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+
+    run = commands.add_parser("run", help="run the pipeline locally")
+    add_run_options(run)
+    run.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="local run folder")
+    run.add_argument(
+        "--synthetic",
+        type=int,
+        metavar="ROWS",
+        help="generate ROWS synthetic records per dataset first",
+    )
+    _add_synthetic_options(run, with_rows=False)
+
+    add = commands.add_parser("add-dataset", help="write a new contract from a few questions")
+    add.add_argument("--answers", type=Path, help="YAML answers instead of prompts")
+    _add_docs_options(add)
+    add.add_argument(
+        "--gold-dir",
+        type=Path,
+        help="where the starter gold transform is written (default: the engine's gold_transforms/)",
+    )
+    add.add_argument(
+        "--tests-dir",
+        type=Path,
+        default=Path("tests"),
+        help="where a JDBC dataset's test file is written (default: tests/)",
+    )
+
+    docs = commands.add_parser("docs", help="rewrite the README's dataset list from contracts/")
+    _add_docs_options(docs)
+    return parser
+
+
+def _add_docs_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--readme", type=Path, default=Path("README.md"), help="README with the dataset list"
+    )
+
+
+def _add_synthetic_options(parser: argparse.ArgumentParser, with_rows: bool = True) -> None:
+    if with_rows:
+        parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--bad-share", type=float, default=0.02)
+    parser.add_argument("--duplicate-share", type=float, default=0.05)
+    parser.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        help="number of the first record (continue a previous load)",
+    )
+
+
+def _generate(contracts, root: Path, rows: int, args, postgres) -> None:
+    from .synthetic import (
+        REGION_LOCALES,
+        SyntheticSpec,
+        generate_records,
+        landed_before,
+        record_landing,
+        write_envelopes,
+        write_files,
+    )
+
+    spec = SyntheticSpec(
+        rows=rows,
+        seed=args.seed,
+        bad_share=args.bad_share,
+        duplicate_share=args.duplicate_share,
+        offset=args.offset,
+    )
+    locale = REGION_LOCALES.get(domain.AZURE_REGION, "en_US")
+    runtime = Runtime("local", root=root)
+    for contract in contracts:
+        kind = contract.source.type
+        if landed_before(root, contract.name, spec):
+            console.print(
+                f"{contract.name}: these {rows} synthetic records (seed {spec.seed}, from record "
+                f"{spec.offset}) were landed before; nothing new is landed. Pass --seed or "
+                "--offset (make run SEED=... OFFSET=...) for new records."
+            )
+            continue
+        records = generate_records(contract, spec, locale, typed_source=kind == "jdbc")
+        if kind == "files":
+            write_files(records, contract, runtime.landing(contract.name))
+        elif kind == "eventhub":
+            write_envelopes(
+                records, contract, runtime.landing(contract.name), contract.source.partitions or 1
+            )
+        else:
+            columns = [(c.name, c.type) for c in contract.columns]
+            postgres.create_table(contract.source.table, columns)
+            postgres.insert_rows(contract.source.table, contract.column_names, records)
+        record_landing(root, contract.name, spec)
+        console.print(f"generated {len(records)} {kind} records for {contract.name}")
+
+
+def _local_postgres(contracts, root: Path, stack: ExitStack):
+    """A throw-away PostgreSQL for local JDBC contracts (None when there are none)."""
+    if not any(c.source.type == "jdbc" for c in contracts):
+        return None
+    from .postgres import LocalPostgres
+
+    return stack.enter_context(LocalPostgres(root / "postgres"))
+
+
+def _local_stand_in(contract):
+    """Locally every JDBC source is the throw-away PostgreSQL, whatever engine the contract
+    names (a SQL Server contract included): queries, quoting and driver follow PostgreSQL."""
+    if contract.source.type != "jdbc":
+        return contract
+    source = dataclasses.replace(contract.source, engine="postgresql")
+    return dataclasses.replace(contract, source=source)
+
+
+def _jdbc_connection(contract, postgres):
+    from lakehouse_domain.sources.jdbc import JdbcConnection
+
+    if contract.source.type != "jdbc":
+        return None
+    return JdbcConnection(postgres.jdbc_url(), postgres.user, postgres.password)
+
+
+def _run(contracts, args) -> int:
+    from lakehouse_domain.spark_session import get_spark
+    from lakehouse_domain.storage import storage_for
+
+    selection = selected_run(contracts, args)
+    if selection is None:
+        return 2
+    contracts, layers = selection
+    runtime = Runtime("local", root=args.root)
+    started = datetime.now(UTC)
+    with ExitStack() as stack:
+        postgres = _local_postgres(contracts, args.root, stack)
+        if args.synthetic:
+            _generate(contracts, args.root, args.synthetic, args, postgres)
+        spark = get_spark(local=True)
+        storage = storage_for(spark, runtime)
+        report = run_datasets(
+            spark,
+            storage,
+            runtime,
+            [_local_stand_in(c) for c in contracts],
+            layers,
+            lambda c: _jdbc_connection(c, postgres),
+        )
+        write_report(report, args.report or report_location(runtime, started, args.dataset, layers))
+        if report.succeeded and "silver" in layers:
+            _print_governance_preview(spark, storage, contracts)
+    return 0 if report.succeeded else 1
+
+
+def _print_governance_preview(spark, storage, contracts) -> None:
+    """A sample record as an analyst and as a PII reader see it through the masks."""
+    from rich.table import Table
+
+    from lakehouse_domain.governance import DOMAIN_GROUPS, analyst_vs_pii_reader
+
+    for contract in contracts:
+        if not contract.masked_columns or not storage.exists("silver", contract.name):
+            continue
+        comparison = analyst_vs_pii_reader(spark, storage.read("silver", contract.name), contract)
+        if comparison is None:
+            continue
+        table = Table(
+            title=f"{contract.name}: what each persona sees (masks and row filter, local proof)"
+        )
+        table.add_column("column")
+        table.add_column(f"analyst ({DOMAIN_GROUPS.analysts})")
+        table.add_column(f"PII reader ({DOMAIN_GROUPS.pii_readers})")
+        for column in comparison.columns:
+            table.add_row(
+                column, str(comparison.analyst[column]), str(comparison.pii_reader[column])
+            )
+        table.add_row("rows visible", str(comparison.analyst_rows), str(comparison.pii_reader_rows))
+        Console().print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "add-dataset":
+        from .add_dataset import GOLD_TRANSFORMS, add_dataset
+
+        return add_dataset(
+            args.contracts,
+            args.answers,
+            args.readme,
+            args.gold_dir or GOLD_TRANSFORMS,
+            tests_dir=args.tests_dir,
+        )
+    try:
+        contracts = load_contracts(args.contracts)
+    except ContractError as error:
+        sys.stderr.write(f"Invalid contract(s):\n{error}\n")
+        return 2
+    if args.command == "docs":
+        from .add_dataset import update_readme
+
+        if not update_readme(args.contracts, args.readme):
+            console.print(f"{args.readme} has no dataset list to update")
+            return 2
+        console.print(f"updated the dataset list in {args.readme} ({len(contracts)} datasets)")
+        return 0
+    if args.command == "generate":
+        with ExitStack() as stack:
+            postgres = _local_postgres(contracts, args.root, stack)
+            _generate(contracts, args.root, args.rows, args, postgres)
+        return 0
+    return _run(contracts, args)
