@@ -7,7 +7,8 @@ import subprocess
 import pytest
 import yaml
 
-from lakehouse_domain.contract_review import documents_at, documents_in, review, summary
+from lakehouse_local.cli import main
+from lakehouse_local.contract_review import documents_at, documents_in, review, summary
 
 from .conftest import contract_document
 
@@ -101,3 +102,25 @@ def test_a_deprecated_contract_may_be_removed(repository, contract):
 def test_an_unknown_base_revision_is_a_clear_error(repository):
     with pytest.raises(RuntimeError, match="git ls-tree"):
         documents_at(repository, "no-such-branch")
+
+
+def test_the_command_fails_on_a_version_that_does_not_fit_and_writes_the_summary(
+    repository, contract, monkeypatch, tmp_path
+):
+    """`make contract-changes` (CI's gate): exit 1 and a job summary naming the refusal."""
+    monkeypatch.chdir(repository)
+    document = contract_document(contract)
+    document["schema"][0]["properties"].pop()
+    write(repository, contract, document)
+    job_summary = tmp_path / "summary.md"
+    assert main(["contract-changes", "--base", "main", "--summary", str(job_summary)]) == 1
+    assert "major version bump" in job_summary.read_text()
+
+    document["version"] = "2.0.0"
+    write(repository, contract, document)
+    assert main(["contract-changes", "--base", "main"]) == 0
+
+
+def test_the_command_names_a_base_it_cannot_read(repository, monkeypatch):
+    monkeypatch.chdir(repository)
+    assert main(["contract-changes", "--base", "no-such-branch"]) == 2

@@ -5,6 +5,8 @@ generate      write synthetic source data for every contract
 run           run the medallion pipeline locally for every contract (or one dataset)
 add-dataset   answer a few questions and get a new contract, gold transform and README entry
 docs          rewrite the README's dataset list from the contracts
+contract-changes  classify every contract change since a git revision; refuse a version
+              that does not fit (the pull-request gate)
 """
 
 from __future__ import annotations
@@ -74,6 +76,14 @@ def _parser() -> argparse.ArgumentParser:
 
     docs = commands.add_parser("docs", help="rewrite the README's dataset list from contracts/")
     _add_docs_options(docs)
+
+    changes = commands.add_parser(
+        "contract-changes", help="classify contract changes since a git revision (CI gate)"
+    )
+    changes.add_argument("--base", default="origin/main", help="git revision to compare with")
+    changes.add_argument(
+        "--summary", type=Path, help="also append the Markdown summary to this file"
+    )
     return parser
 
 
@@ -223,8 +233,31 @@ def _print_governance_preview(spark, storage, contracts) -> None:
         Console().print(table)
 
 
+def _contract_changes(args) -> int:
+    """Print (and append to --summary) the review; non-zero when a version does not fit."""
+    from .contract_review import documents_at, documents_in, review, summary
+
+    try:
+        base = documents_at(Path.cwd(), args.base, str(args.contracts))
+    except RuntimeError as error:
+        console.print(f"cannot read the contracts at {args.base}: {error}")
+        return 2
+    reviews = review(base, documents_in(args.contracts))
+    text = summary(reviews, args.base)
+    print(text)
+    if args.summary:
+        with args.summary.open("a") as handle:
+            handle.write(text)
+    refused = [item.dataset for item in reviews if item.problem]
+    if refused:
+        console.print(f"contract version does not fit its changes: {', '.join(refused)}")
+    return 1 if refused else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "contract-changes":  # `make test` validates them; the gate compares
+        return _contract_changes(args)
     if args.command == "add-dataset":
         from .add_dataset import GOLD_TRANSFORMS, add_dataset
 

@@ -1,9 +1,10 @@
 """The contract gate of a change: every contract that differs from a base revision, its
 changes classified (``contract_changes``) and whether its version bump fits them.
 
-CI runs it on each pull request against the target branch (``python -m lakehouse_domain
-contract-changes --base origin/main``); locally ``make contract-changes`` compares with
-``origin/main``. The summary is Markdown, for the pull request's job summary.
+CI runs it on each pull request against the target branch (``make contract-changes
+BASE=origin/<target>``, which runs ``python -m lakehouse_local contract-changes``); locally
+``make contract-changes`` compares with ``origin/main``. The summary is Markdown, for the pull
+request's job summary.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .contract_changes import BREAKING, Change, classify, version_problem
+from lakehouse_domain.contract_changes import BREAKING, Change, classify, version_problem
 
 CONTRACT_SUFFIX = ".odcs.yaml"
 
