@@ -428,3 +428,33 @@ def test_the_update_names_files_still_importing_the_old_package(template_history
     err = capfd.readouterr().err
     assert f"tests/test_scale.py imports {OLD_ENGINE.name};" in err
     assert ours.read_text() == f"from {OLD_ENGINE.name}.features.scale import CENTS\n"
+
+
+def test_a_jdbc_dataset_added_before_the_move_keeps_its_postgresql_tests(
+    template_history, tmp_path, capfd
+):
+    """Up to 0.2.0 every domain had tests/test_local_postgres.py; from 0.3.0 only domains with a
+    JDBC dataset do. A files domain that added a JDBC contract keeps the file through the
+    update (its PostgreSQL tests would silently stop running otherwise)."""
+    jdbc_release = copy_at(
+        template_history, tmp_path / "jdbc", LAST_RELEASE_WITH_OLD_ENGINE, answer_set("jdbc")
+    )
+    project = copy_at(template_history, tmp_path / "files", LAST_RELEASE_WITH_OLD_ENGINE)
+    (jdbc_contract,) = (jdbc_release / "contracts").glob("*.odcs.yaml")
+    (project / "contracts" / jdbc_contract.name).write_text(jdbc_contract.read_text())
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "A JDBC dataset")
+    update(project, WORKING_TREE_VERSION)
+    collected = project / "tests" / "test_local_postgres.py"
+    assert collected.is_file()
+    assert "from .local_postgres_suite import *" in collected.read_text()
+    assert f"{jdbc_contract.name} read over JDBC" in capfd.readouterr().out
+
+
+def test_a_files_domain_without_jdbc_loses_only_the_unneeded_postgresql_tests(
+    template_history, tmp_path
+):
+    project = copy_at(template_history, tmp_path / "files", LAST_RELEASE_WITH_OLD_ENGINE)
+    update(project, WORKING_TREE_VERSION)
+    assert not (project / "tests" / "test_local_postgres.py").exists()
+    assert (project / "tests" / "local_postgres_suite.py").is_file()
