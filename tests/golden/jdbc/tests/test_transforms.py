@@ -123,7 +123,8 @@ def test_json_parsing_rescues_unknown_fields_and_keeps_corrupt_text(spark, tmp_p
 def test_merge_statement_never_replaces_and_lets_newer_win():
     statement = merge_sql(("cat", "silver", "t"), "v", ["id", "ts", "amount"], ["id"], "ts", False)
     assert statement.startswith(
-        "MERGE INTO `cat`.`silver`.`t` AS t USING `v` AS s ON t.`id` <=> s.`id`"
+        "MERGE WITH SCHEMA EVOLUTION INTO `cat`.`silver`.`t` AS t USING `v` AS s"
+        " ON t.`id` <=> s.`id`"
     )
     assert "WHEN MATCHED AND s.`ts` >= t.`ts` AND (NOT (t.`ts` <=> s.`ts`)" in statement
     assert statement.endswith("WHEN NOT MATCHED THEN INSERT *")

@@ -109,6 +109,14 @@ def update_condition(
     return condition
 
 
+def compared_columns(source: list[str], target: list[str]) -> list[str]:
+    """The columns a MERGE compares: those the table has already. A contract's new column is
+    not in the table until this MERGE adds it (schema evolution), and a condition naming it
+    would not resolve; from the next MERGE on it is compared like the others."""
+    present = set(target)
+    return [column for column in source if column in present]
+
+
 def merge_sql(
     target: tuple[str, ...],
     source_view: str,
@@ -122,7 +130,11 @@ def merge_sql(
     catalog, schema and table name)."""
     on = merge_condition(keys, SPARK_SQL)
     source = spark_identifier(source_view)
-    statement = f"MERGE INTO {spark_name(*target)} AS t USING {source} AS s ON {on}"
+    # WITH SCHEMA EVOLUTION: a contract's new optional column reaches the table (rows written
+    # before read null); Databricks Runtime 15.2+.
+    statement = (
+        f"MERGE WITH SCHEMA EVOLUTION INTO {spark_name(*target)} AS t USING {source} AS s ON {on}"
+    )
     if not insert_only:
         when = update_condition(columns, keys, newer, SPARK_SQL)
         statement += f" WHEN MATCHED AND {when} THEN UPDATE SET *"
@@ -140,6 +152,7 @@ def _append_once(table: str, app_id: str) -> Callable[[DataFrame, int], None]:
         (
             rows.write.format("delta")
             .mode("append")
+            .option("mergeSchema", "true")  # a contract's new column is added to the table
             .option("txnAppId", app_id)
             .option("txnVersion", batch)
             .saveAsTable(table)
@@ -207,7 +220,7 @@ class DatabricksStorage:
             merge_sql(
                 self._parts(layer, table),
                 view,
-                rows.columns,
+                compared_columns(rows.columns, self.spark.table(name).columns),
                 keys,
                 newer,
                 insert_only,
@@ -270,6 +283,7 @@ class LocalStorage:
                 path,
                 arrow,
                 mode="append",
+                schema_mode="merge",  # a contract's new column is added to the table
                 commit_properties=CommitProperties(app_transactions=[transaction]),
             )
         return arrow.num_rows
@@ -302,9 +316,12 @@ class LocalStorage:
             predicate=merge_condition(keys, DELTA_RS_SQL),
             source_alias="s",
             target_alias="t",
+            merge_schema=True,  # a contract's new column is added to the table
         )
         if not insert_only:
-            condition = update_condition(rows.columns, keys, newer, DELTA_RS_SQL)
+            target = [field.name for field in DeltaTable(path).schema().fields]
+            columns = compared_columns(rows.columns, target)
+            condition = update_condition(columns, keys, newer, DELTA_RS_SQL)
             merger = merger.when_matched_update_all(predicate=condition)
         merger = merger.when_not_matched_insert_all()
         if delete_missing:
