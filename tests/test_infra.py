@@ -206,6 +206,8 @@ def test_grants_follow_the_persona_by_layer_table(answer_set_renders, tmp_path, 
     assert "analysts" not in grants["schema"]["bronze"]
     assert set(grants["schema"]["bronze"][pipeline]) >= {"MODIFY", "CREATE_TABLE"}
     assert grants["schema"]["silver"]["analysts"] == ["USE_SCHEMA", "SELECT"]
+    assert set(grants["schema"]["ops"][pipeline]) >= {"MODIFY", "CREATE_TABLE"}
+    assert set(grants["schema"]["ops"]) == {pipeline, "engineers"}
     if environment == "dev":
         assert "MODIFY" in grants["schema"]["silver"]["engineers"]
 
@@ -246,7 +248,7 @@ def test_documented_grants_match_the_terraform(answer_set_renders, tmp_path, env
         "catalog": as_table(grants["catalog"]),
         **{
             layer: as_table(grants["schema"][layer])
-            for layer in ("bronze", "silver", "gold", "governance")
+            for layer in ("bronze", "silver", "gold", "governance", "ops")
         },
         "landing volume": as_table(grants["volume"]["landing"]),
         "checkpoints volume": as_table(grants["volume"]["checkpoints"]),

@@ -51,7 +51,7 @@ def grants_for(environment: str, work: Path, renders: dict) -> dict:
                 "environment": environment,
                 "names": {
                     "catalog": "c",
-                    "schemas": {s: s for s in ("bronze", "silver", "gold", "governance")},
+                    "schemas": {s: s for s in ("bronze", "silver", "gold", "governance", "ops")},
                     "volumes": {"landing": "landing", "checkpoints": "checkpoints"},
                     "storage_credential": "x",
                     "landing_location": "x",

@@ -19,7 +19,7 @@ def test_every_environment_name_fits_azure_rules(domain, env):
     assert len(names["action_group_short_name"]) <= 12
     assert 6 <= len(names["eventhub_namespace"]) <= 50
     assert names["catalog"] == f"{domain}_{env}"
-    assert set(names["schemas"]) == {"bronze", "silver", "gold", "governance"}
+    assert set(names["schemas"]) == {"bronze", "silver", "gold", "governance", "ops"}
     assert set(names["volumes"]) == {"landing", "checkpoints"}
     assert names["eventhub_service_credential"] == f"{domain}_{env}_eventhubs"
     assert names["secret_scope"] == f"{domain}-{env}"

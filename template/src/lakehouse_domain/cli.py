@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -22,7 +24,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import domain, naming
+from . import domain, naming, run_history
 from .contract import ContractError, load_contracts
 from .naming import LAYERS
 from .pipeline import run_dataset
@@ -131,10 +133,11 @@ def run_datasets(
     contracts,
     layers: tuple[str, ...],
     jdbc_connection: Callable,
-) -> RunReport:
-    """Every contract through ``layers``, with a progress bar; ``jdbc_connection(contract)``
-    gives a JDBC source's connection (None for other sources)."""
-    report = RunReport(target=runtime.target, environment=runtime.environment)
+    report: RunReport,
+) -> None:
+    """Every contract through ``layers``, with a progress bar, each dataset's result appended
+    to ``report``; ``jdbc_connection(contract)`` gives a JDBC source's connection (None for
+    other sources)."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -152,7 +155,40 @@ def run_datasets(
             result = run_dataset(spark, storage, runtime, contract, layers, jdbc, advance)
             progress.update(task, completed=len(layers), description=contract.name)
             report.datasets.append(result)
-    return report
+
+
+@dataclass
+class RecordedRun:
+    """A run in progress: its identity in the run history, its report so far, and the
+    storage it uses once it has one (the freshness of each dataset is read there)."""
+
+    identity: run_history.RunIdentity
+    report: RunReport
+    storage: object | None = None
+
+
+@contextmanager
+def recorded_run(
+    runtime: Runtime, contracts, layers: tuple[str, ...], append_history: Callable
+) -> Iterator[RecordedRun]:
+    """A run whose rows ``append_history(rows)`` appends to the run history when it ends
+    (it returns where). A run that raises is recorded too, its unreached datasets failed
+    with the cause, before the error goes on."""
+    started = datetime.now(UTC)
+    run = RecordedRun(
+        run_history.RunIdentity.new(runtime, started),
+        RunReport(target=runtime.target, environment=runtime.environment),
+    )
+    try:
+        yield run
+    except Exception as error:
+        failure = f"run: {type(error).__name__}: {error}"
+        append_history(
+            run_history.run_rows(run.identity, run.report, contracts, layers, run.storage, failure)
+        )
+        raise
+    rows = run_history.run_rows(run.identity, run.report, contracts, layers, run.storage)
+    console.print(f"run history: {len(rows)} rows appended to {append_history(rows)}")
 
 
 def write_report(report: RunReport, path: Path) -> None:
@@ -170,14 +206,29 @@ def _run(contracts, args) -> int:
         return 2
     contracts, layers = selection
     runtime = Runtime(args.target, environment=args.environment)
-    started = datetime.now(UTC)
+    # Without a Spark session nothing can be written to the run history: a job whose session
+    # does not start fails with its error (and the failed-job alert) only.
     spark = get_spark(local=False)
-    storage = storage_for(spark, runtime)
-    report = run_datasets(
-        spark, storage, runtime, contracts, layers, lambda c: _jdbc_connection(c, runtime)
-    )
-    write_report(report, args.report or report_location(runtime, started, args.dataset, layers))
-    return 0 if report.succeeded else 1
+
+    def append_history(rows: list[dict]) -> str:
+        return run_history.append_to_catalog(spark, runtime.environment, rows)
+
+    with recorded_run(runtime, contracts, layers, append_history) as run:
+        run.storage = storage_for(spark, runtime)
+        run_datasets(
+            spark,
+            run.storage,
+            runtime,
+            contracts,
+            layers,
+            lambda c: _jdbc_connection(c, runtime),
+            run.report,
+        )
+        started = run.identity.started_at
+        write_report(
+            run.report, args.report or report_location(runtime, started, args.dataset, layers)
+        )
+    return 0 if run.report.succeeded else 1
 
 
 def _governance(contracts, args) -> int:

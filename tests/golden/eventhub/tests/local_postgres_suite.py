@@ -29,6 +29,7 @@ from lakehouse_domain.contract import Column, Contract, Source
 from lakehouse_domain.sources.jdbc import JdbcConnection, read_increment
 from lakehouse_domain.spark_session import postgres_jdbc_jar
 from lakehouse_domain.sql import postgres_identifier, postgres_string
+from lakehouse_local import run_history
 from lakehouse_local.postgres import (
     LocalPostgres,
     PostgresUnavailable,
@@ -528,7 +529,12 @@ def test_local_run_from_postgresql(local_run, contract):
     )
     assert run("--synthetic", "300") == 0
     assert_conserved(run.report)
+    first_watermark = run.report["bronze"]["watermark"]
+    assert first_watermark is not None
     assert_rerun_changes_nothing(run, contract)
     # New rows above the watermark are picked up by the next run, and only those.
     assert run("--synthetic", "50", "--seed", "99", "--offset", "100000") == 0
     assert 0 < run.report["bronze"]["rows_written"] <= 60
+    # The run history keeps each run's watermark.
+    latest = [row for row in run_history.read(run.root) if row["layer"] == "bronze"][-1]
+    assert latest["watermark"] == run.report["bronze"]["watermark"] != first_watermark

@@ -34,7 +34,9 @@ def report_location(runtime: Runtime, started: datetime, dataset: str | None, la
 @dataclass
 class BronzeReport:
     """``data_loss`` says what the source lost before it was read (expired events); the
-    run then fails even though every layer ran."""
+    run then fails even though every layer ran. ``last_batch`` is the newest bronze batch
+    number after the run; ``watermark`` the newest incremental-column value in bronze (JDBC
+    sources; None for the others)."""
 
     rows_read: int = 0
     rows_written: int = 0
@@ -42,6 +44,8 @@ class BronzeReport:
     corrupt: int = 0
     batches: int = 0
     data_loss: str | None = None
+    last_batch: int | None = None
+    watermark: str | None = None
     seconds: float = 0.0
 
 
@@ -49,7 +53,8 @@ class BronzeReport:
 class SilverReport:
     """``quarantined`` is what the quarantine table gained; ``already_quarantined`` counts
     failing records an earlier run had quarantined (a replayed batch). ``table_growth`` is
-    what the silver table gained, counted on the table: it must equal ``inserted``."""
+    what the silver table gained, counted on the table: it must equal ``inserted``.
+    ``last_batch`` is the newest bronze batch merged into silver (None before the first)."""
 
     rows_read: int = 0
     upserts: int = 0
@@ -61,6 +66,7 @@ class SilverReport:
     already_quarantined: int = 0
     table_growth: int = 0
     rules: dict[str, int] = field(default_factory=dict)
+    last_batch: int | None = None
     seconds: float = 0.0
 
     @property
@@ -88,6 +94,7 @@ class DatasetReport:
     silver: SilverReport = field(default_factory=SilverReport)
     gold: GoldReport = field(default_factory=GoldReport)
     error: str | None = None
+    failed_layer: str | None = None
 
     @property
     def conserved(self) -> bool:

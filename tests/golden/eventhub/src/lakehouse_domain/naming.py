@@ -19,11 +19,14 @@ DOMAIN_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,9}$")
 SUFFIX_PATTERN = re.compile(r"^[a-z0-9]{4}$")
 # The medallion layers: each is a Unity Catalog schema (and a local folder) of its own.
 LAYERS = ("bronze", "silver", "gold")
-SCHEMAS = (*LAYERS, "governance")
+# ops holds what the domain records about itself (the run history), not data of a dataset.
+OPS_SCHEMA = "ops"
+SCHEMAS = (*LAYERS, "governance", OPS_SCHEMA)
 VOLUMES = ("landing", "checkpoints")
 # The schema the volumes live in.
 VOLUME_SCHEMA = "bronze"
 QUARANTINE_SUFFIX = "_quarantine"
+RUN_HISTORY_TABLE = "pipeline_runs"
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -190,6 +193,12 @@ def volume_folder(domain: str, env: str, volume: str, folder: str) -> str:
     """A folder of a volume as a directory path, ending in ``/`` (a file arrival trigger
     watches it): ``/Volumes/<catalog>/<schema>/<volume>/<folder>/``."""
     return f"{volume_path(domain, env, volume)}/{folder}/"
+
+
+def run_history_table(domain: str, env: str) -> str:
+    """Three-level Unity Catalog name of the run history: every run's report, one row per
+    dataset and layer."""
+    return table_name(domain, env, OPS_SCHEMA, RUN_HISTORY_TABLE)
 
 
 def governance_function(domain: str, env: str, function: str) -> str:

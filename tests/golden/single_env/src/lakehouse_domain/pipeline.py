@@ -116,6 +116,19 @@ def ingest(
     report.bronze.rescued = counts["rescued"]
     report.bronze.corrupt = counts["corrupt"]
     report.bronze.batches = counts["batches"]
+    report.bronze.last_batch = _last_batch(storage, contract)
+    if kind == "jdbc":
+        report.bronze.watermark = _bronze_watermark(storage, contract)
+
+
+def _bronze_watermark(storage: Storage, contract: Contract) -> str | None:
+    """The newest incremental-column value in bronze, as text (the run history keeps it)."""
+    column = contract.source.incremental_column
+    rows = storage.read("bronze", contract.name).select(
+        typed(column, contract.column(column).type).alias("_watermark")
+    )
+    newest = max_of(rows, "_watermark")
+    return None if newest is None else str(newest)
 
 
 def refine(storage: Storage, runtime: Runtime, contract: Contract, report: DatasetReport) -> None:
@@ -124,6 +137,7 @@ def refine(storage: Storage, runtime: Runtime, contract: Contract, report: Datas
         return
     progress = SilverProgress(runtime, contract.name)
     done = progress.last_batch()
+    report.silver.last_batch = None if done < 0 else done
     new = storage.cached(storage.read("bronze", contract.name, after=("_ingest_batch", done)))
     quarantine = naming.quarantine_table(contract.name)
     silver_before = storage.count("silver", contract.name)
@@ -151,6 +165,7 @@ def refine(storage: Storage, runtime: Runtime, contract: Contract, report: Datas
     for rule, failed in outcome.rules.items():
         s.rules[rule] = s.rules.get(rule, 0) + failed
     progress.save(newest_batch)
+    s.last_batch = newest_batch
 
 
 def publish(storage: Storage, contract: Contract, report: DatasetReport) -> None:
@@ -191,6 +206,7 @@ def run_dataset(
             step()
         except Exception as error:  # the report carries the cause; the CLI exits non-zero
             report.error = f"{layer}: {type(error).__name__}: {error}"
+            report.failed_layer = layer
             return report
         finally:
             section.seconds = round(time.perf_counter() - started, 3)

@@ -1,8 +1,9 @@
 """Command line of the local tooling: ``python -m lakehouse_local <command>`` (the Makefile's
-``make run``, ``make add-dataset`` and ``make docs``).
+``make run``, ``make report``, ``make add-dataset`` and ``make docs``).
 
 generate      write synthetic source data for every contract
 run           run the medallion pipeline locally for every contract (or one dataset)
+report        an HTML page of the local run history: runs, rows, quarantine, freshness, masks
 add-dataset   answer a few questions and get a new contract, gold transform and README entry
 docs          rewrite the README's dataset list from the contracts
 contract-changes  classify every contract change since a git revision; refuse a version
@@ -15,18 +16,26 @@ import argparse
 import dataclasses
 import sys
 from contextlib import ExitStack
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 
 from lakehouse_domain import domain
-from lakehouse_domain.cli import add_run_options, run_datasets, selected_run, write_report
+from lakehouse_domain.cli import (
+    add_run_options,
+    recorded_run,
+    run_datasets,
+    selected_run,
+    write_report,
+)
 from lakehouse_domain.contract import ContractError, load_contracts
 from lakehouse_domain.report import report_location
 from lakehouse_domain.runtime import Runtime
 
+from . import run_history
+
 DEFAULT_ROOT = Path("build/local")
+DEFAULT_REPORT_PAGE = Path("build/report/index.html")
 console = Console(stderr=True)
 
 
@@ -58,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         help="generate ROWS synthetic records per dataset first",
     )
     _add_synthetic_options(run, with_rows=False)
+
+    report = commands.add_parser("report", help="HTML page of the local run history")
+    report.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="local run folder")
+    report.add_argument(
+        "--output", type=Path, default=DEFAULT_REPORT_PAGE, help="the page to write"
+    )
 
     add = commands.add_parser("add-dataset", help="write a new contract from a few questions")
     add.add_argument("--answers", type=Path, help="YAML answers instead of prompts")
@@ -186,25 +201,32 @@ def _run(contracts, args) -> int:
         return 2
     contracts, layers = selection
     runtime = Runtime("local", root=args.root)
-    started = datetime.now(UTC)
-    with ExitStack() as stack:
+
+    def append_history(rows: list[dict]) -> str:
+        return run_history.append(args.root, rows)
+
+    with ExitStack() as stack, recorded_run(runtime, contracts, layers, append_history) as run:
         postgres = _local_postgres(contracts, args.root, stack)
         if args.synthetic:
             _generate(contracts, args.root, args.synthetic, args, postgres)
         spark = get_spark(local=True)
-        storage = storage_for(spark, runtime)
-        report = run_datasets(
+        run.storage = storage_for(spark, runtime)
+        run_datasets(
             spark,
-            storage,
+            run.storage,
             runtime,
             [_local_stand_in(c) for c in contracts],
             layers,
             lambda c: _jdbc_connection(c, postgres),
+            run.report,
         )
-        write_report(report, args.report or report_location(runtime, started, args.dataset, layers))
-        if report.succeeded and "silver" in layers:
-            _print_governance_preview(spark, storage, contracts)
-    return 0 if report.succeeded else 1
+        started = run.identity.started_at
+        write_report(
+            run.report, args.report or report_location(runtime, started, args.dataset, layers)
+        )
+    if run.report.succeeded and "silver" in layers:
+        _print_governance_preview(spark, run.storage, contracts)
+    return 0 if run.report.succeeded else 1
 
 
 def _print_governance_preview(spark, storage, contracts) -> None:
@@ -280,6 +302,15 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"{args.readme} has no dataset list to update")
             return 2
         console.print(f"updated the dataset list in {args.readme} ({len(contracts)} datasets)")
+        return 0
+    if args.command == "report":
+        from .report_page import write_report_page
+
+        rows = run_history.read(args.root)
+        history = run_history.path(args.root)
+        page = write_report_page(rows, contracts, str(history), args.output)
+        runs = len({row["run_id"] for row in rows})
+        console.print(f"wrote {page} (runs: {runs}, from {history})")
         return 0
     if args.command == "generate":
         with ExitStack() as stack:

@@ -21,8 +21,8 @@ variable "names" {
     secret_scope                = string
   })
   validation {
-    condition     = alltrue([for layer in ["bronze", "silver", "gold", "governance"] : contains(keys(var.names.schemas), layer)])
-    error_message = "names.schemas needs bronze, silver, gold and governance."
+    condition     = alltrue([for schema in ["bronze", "silver", "gold", "governance", "ops"] : contains(keys(var.names.schemas), schema)])
+    error_message = "names.schemas needs bronze, silver, gold, governance and ops."
   }
 }
 

@@ -29,6 +29,12 @@ locals {
       (local.pipeline)       = ["USE_SCHEMA", "EXECUTE", "CREATE_FUNCTION"]
       (var.groups.engineers) = local.production ? ["USE_SCHEMA", "EXECUTE"] : ["USE_SCHEMA", "EXECUTE", "CREATE_FUNCTION"]
     }
+    # The run history: the jobs append to it; engineers read it in every environment (its
+    # errors may quote source values, so analysts do not).
+    ops = {
+      (local.pipeline)       = local.write
+      (var.groups.engineers) = local.read
+    }
   }
   # The plan identity sees metadata only (pull-request plans read, never refresh data).
   catalog_grants = {

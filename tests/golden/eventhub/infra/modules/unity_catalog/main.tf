@@ -1,5 +1,5 @@
 # Unity Catalog objects of one environment: credential, locations, an isolated catalog bound
-# to the environment's workspace, the medallion schemas, volumes and persona grants. The
+# to the environment's workspace, the medallion schemas and ops, volumes and persona grants. The
 # region's metastore already exists: it is only read here, and the apply stops when the
 # workspace is not assigned to it (accounts without automatic assignment).
 data "databricks_current_metastore" "this" {
@@ -72,7 +72,7 @@ resource "databricks_schema" "this" {
   name          = each.value
   owner         = var.groups.owners
   force_destroy = var.force_destroy
-  comment       = "Medallion layer ${each.key}"
+  comment       = each.key == "ops" ? "Run history of the domain's pipelines" : "Medallion layer ${each.key}"
 }
 
 resource "databricks_volume" "landing" {

@@ -11,7 +11,7 @@ mock_provider "databricks" {
 variables {
   names = {
     catalog                     = "risk_prd"
-    schemas                     = { bronze = "bronze", silver = "silver", gold = "gold", governance = "governance" }
+    schemas                     = { bronze = "bronze", silver = "silver", gold = "gold", governance = "governance", ops = "ops" }
     volumes                     = { landing = "landing", checkpoints = "checkpoints" }
     storage_credential          = "risk_prd_storage"
     landing_location            = "risk_prd_landing"
