@@ -1,11 +1,11 @@
 """The rendered engine's modules that the questionnaire shares, loaded from where they ship.
 
 ``template/src/lakehouse_domain/`` holds the one copy of the naming core, the dataset rules,
-the contract builder, the gold starter, the README's dataset list and the escaping helpers:
-every generated repository gets them in its engine (its ``add-dataset`` uses them), and the
-questionnaire imports them from there. The engine package is registered under a name unique
-to this template folder, because ``copier update`` loads the old and the new template's
-extensions in one process and each must get its own modules.
+the contract builder, the gold starter, the README's dataset list, the escaping helpers and
+the cost query: every generated repository gets them in its engine (its ``add-dataset`` uses
+them), and the questionnaire imports them from there. The engine package is registered under a
+name unique to this template folder, because ``copier update`` loads the old and the new
+template's extensions in one process and each must get its own modules.
 """
 
 from __future__ import annotations
@@ -33,3 +33,4 @@ contract_builder = importlib.import_module(f"{PACKAGE}.contract_builder")
 escaping = importlib.import_module(f"{PACKAGE}.escaping")
 gold_starter = importlib.import_module(f"{PACKAGE}.gold_starter")
 dataset_docs = importlib.import_module(f"{PACKAGE}.dataset_docs")
+cost = importlib.import_module(f"{PACKAGE}.cost")

@@ -38,13 +38,14 @@ if PACKAGE not in sys.modules:
 
 answer_rules = importlib.import_module(f"{PACKAGE}.answer_rules")
 engine = importlib.import_module(f"{PACKAGE}.engine")
-naming, dataset_rules, contract_builder, escaping, gold_starter, dataset_docs = (
+naming, dataset_rules, contract_builder, escaping, gold_starter, dataset_docs, cost = (
     engine.naming,
     engine.dataset_rules,
     engine.contract_builder,
     engine.escaping,
     engine.gold_starter,
     engine.dataset_docs,
+    engine.cost,
 )
 
 # Copier raises a ValueError for a rejected answer and its command line prints the traceback.
@@ -236,6 +237,7 @@ class LakehouseExtension(Extension):
                 # Files written from the answers by the same code add-dataset uses.
                 "gold_starter": gold_starter.starter_transform,
                 "datasets_markdown": datasets_markdown,
+                "cost_query": cost.cost_query,
                 # Names: templates never build names themselves.
                 "name_suffix": naming.name_suffix,
                 "contract_id": naming.contract_id,

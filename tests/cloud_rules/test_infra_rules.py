@@ -492,12 +492,41 @@ def test_landing_volume_sits_in_a_directory_of_its_location(renders, name):
 def test_budget_covers_the_databricks_managed_resource_group(renders, name):
     """Classic cluster VMs, disks and public IPs are billed in the workspace's managed
     resource group (azurerm_databricks_workspace `managed_resource_group_name`), outside the
-    environment's resource group; the budget filters on both groups' names.
+    environment's resource group, which holds the workspace (its DBUs, serverless included).
+    `azurerm_consumption_budget_resource_group` covers one group, so each environment's budget
+    is a subscription budget whose `filter.dimension` selects both groups by name
+    (terraform-provider-azurerm website/docs/r/consumption_budget_subscription.html.markdown:
+    dimension `name` allows `ResourceGroupName`, operator `In`, `values` a list).
     """
     tree = infra(renders[name])
-    text = all_text(tree / "bootstrap") + all_text(tree / "modules" / "cost")
-    assert "ResourceGroupName" in text
-    assert "databricks_managed_resource_group" in all_text(tree / "bootstrap")
+    (_, _, budget) = next(
+        resources(tree / "modules" / "cost", "azurerm_consumption_budget_subscription")
+    )
+    ((dimension,),) = [f["dimension"] for f in budget["filter"]]
+    assert unquote(dimension["name"]) == "ResourceGroupName"
+    assert unquote(dimension["values"]) == "var.resource_group_names"
+    call = modules(tree / "bootstrap" / "main.tf")["budget"]
+    assert unquote(call["source"]) == "../modules/cost"
+    assert unquote(call["for_each"]) == "local.domain.environments"
+    assert [unquote(group) for group in call["resource_group_names"]] == [
+        "azurerm_resource_group.environment[each.key].name",
+        "each.value.databricks_managed_resource_group",
+    ]
+    # The workspace's managed group is the manifest's name the budget filters on.
+    (_, _, workspace) = next(
+        resources(tree / "modules" / "workspace", "azurerm_databricks_workspace")
+    )
+    managed = unquote(workspace["managed_resource_group_name"])
+    assert managed == "var.names.databricks_managed_resource_group"
+    (_, _, environment_group) = next(
+        body
+        for body in resources(tree / "bootstrap", "azurerm_resource_group")
+        if body[1] == "environment"
+    )
+    assert unquote(environment_group["name"]) == "each.value.resource_group"
+    domain = json.loads((renders[name] / "domain.json").read_text())
+    for names in domain["environments"].values():
+        assert names["databricks_managed_resource_group"] != names["resource_group"]
 
 
 @pytest.mark.parametrize("name", answer_set_names())

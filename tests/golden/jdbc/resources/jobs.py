@@ -5,14 +5,15 @@ Triggers follow the source and the contract's freshness SLA; failures mail the d
 address; each task retries with a pause. Compute is serverless (an environment with the
 engine wheel) or a job cluster, as chosen in the questionnaire. The governance job has no
 trigger: deploy.yml runs it after each deploy, and as its own job it never waits behind a
-medallion job's queued runs.
+medallion job's queued runs. Every job, and its job cluster, carries the cost tags
+(``lakehouse_domain.cost``) that the cost query slices Databricks usage by.
 """
 
 from __future__ import annotations
 
 from databricks.bundles.jobs import Job
 
-from lakehouse_domain import domain, naming
+from lakehouse_domain import cost, domain, naming
 from lakehouse_domain.contract import Contract
 
 # python_wheel_task names the distribution (its entry points are in its metadata).
@@ -73,7 +74,7 @@ def medallion_job(contract: Contract, environment: str) -> Job:
     job = {
         "name": naming.job_name(domain.DOMAIN, contract.name, environment),
         "description": f"Medallion pipeline of {contract.name} ({contract.source.type} source)",
-        "tags": {"domain": domain.DOMAIN, "dataset": contract.name, "env": environment},
+        "tags": cost.job_tags(domain.TAGS, environment, contract.name),
         "max_concurrent_runs": 1,
         "timeout_seconds": 4 * 3600,
         "queue": {"enabled": True},
@@ -89,7 +90,7 @@ def governance_job(environment: str) -> Job:
     job = {
         "name": naming.governance_job_name(domain.DOMAIN, environment),
         "description": "Masks, row filters, tags and comments of every contract",
-        "tags": {"domain": domain.DOMAIN, "env": environment},
+        "tags": cost.job_tags(domain.TAGS, environment),
         "max_concurrent_runs": 1,
         "timeout_seconds": 3600,
         "email_notifications": {"on_failure": [domain.ALERT_EMAIL]},
@@ -99,7 +100,8 @@ def governance_job(environment: str) -> Job:
 
 
 def with_compute(job: dict) -> dict:
-    """The job's compute: a serverless environment with the engine wheel, or a job cluster."""
+    """The job's compute: a serverless environment with the engine wheel, or a job cluster
+    carrying the job's tags (on its Azure VMs and its usage records' custom_tags)."""
     if domain.COMPUTE == "serverless":
         job["environments"] = [
             {
@@ -108,5 +110,6 @@ def with_compute(job: dict) -> dict:
             }
         ]
     else:
-        job["job_clusters"] = [{"job_cluster_key": COMPUTE_KEY, "new_cluster": JOB_CLUSTER}]
+        cluster = {**JOB_CLUSTER, "custom_tags": job["tags"]}
+        job["job_clusters"] = [{"job_cluster_key": COMPUTE_KEY, "new_cluster": cluster}]
     return job
