@@ -54,6 +54,9 @@ PARSERS = {
 }
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
 def _strings(value) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -74,6 +77,10 @@ def output_problems(project: Path, schemas: dict | None = None, answers=None) ->
     problems = []
     for path in sorted(p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts):
         name = str(path.relative_to(project))
+        if path.suffix == ".png":  # the only binary files a render holds (documentation)
+            if not path.read_bytes().startswith(PNG_SIGNATURE):
+                problems.append(f"{name}: not a PNG image")
+            continue
         try:
             text = path.read_text()
         except UnicodeDecodeError:
