@@ -149,9 +149,8 @@ def test_updated_domain_passes_its_contract_tests(template_history, tmp_path, re
         env={**os.environ, "PYTHONPATH": "src"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    package = next((project / "src").iterdir()).name
     validate = subprocess.run(
-        [str(python), "-m", package, "validate"],
+        [str(python), "-m", ENGINE.name, "validate"],
         cwd=project,
         capture_output=True,
         text=True,
