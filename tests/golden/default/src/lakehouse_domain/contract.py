@@ -114,8 +114,9 @@ def _location(error: jsonschema.ValidationError) -> str:
     return location.lstrip(".") or "(top level)"
 
 
-def _custom(properties: list[dict] | None) -> dict[str, Any]:
-    return {item["property"]: item["value"] for item in properties or []}
+def custom_properties(entries: list[dict] | None) -> dict[str, Any]:
+    """ODCS ``customProperties`` as a mapping (contracts, and the change classifier)."""
+    return {entry.get("property"): entry.get("value") for entry in entries or []}
 
 
 # Where each questionnaire answer lives in a contract document.
@@ -181,7 +182,7 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         pii_tags = [t.split(":", 1)[1] for t in prop.get("tags") or [] if t.startswith("pii:")]
         if pii_tags:
             column["pii"] = pii_tags[0]
-        strategy = _custom(prop.get("customProperties")).get("maskingStrategy")
+        strategy = custom_properties(prop.get("customProperties")).get("maskingStrategy")
         if strategy is not None:
             masking[prop.get("name")] = strategy
         answers.append(column)
@@ -190,7 +191,7 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         key=lambda p: p.get("primaryKeyPosition", 0),
     )
     primary_key = [p["name"] for p in keys]
-    custom = _custom(document.get("customProperties"))
+    custom = custom_properties(document.get("customProperties"))
     ordering = custom.get("orderingColumn")
     row_filter = custom.get("rowFilter")
     if row_filter is not None and not isinstance(row_filter, dict):

@@ -11,7 +11,7 @@ one (ODCS ``version`` is semantic).
 
 ``datacontract breaking`` (datacontract-cli 1.2.8) was tried first: it reports ``required``
 added to an existing column as INFO, not as a breaking change, so its verdict cannot gate
-CI here. Standard library only.
+CI here.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from .contract import custom_properties
 
 ADDITIVE = "additive"
 BREAKING = "breaking"
@@ -55,10 +57,6 @@ def _schema(document: dict) -> dict:
 
 def _properties(document: dict) -> dict[str, dict]:
     return {prop["name"]: prop for prop in _schema(document).get("properties") or []}
-
-
-def _custom(entries: list[dict] | None) -> dict[str, Any]:
-    return {entry.get("property"): entry.get("value") for entry in entries or []}
 
 
 def _key(document: dict) -> list[str]:
@@ -114,8 +112,8 @@ def _property_changes(where: str, old: dict, new: dict) -> list[Change]:
         changes.append(Change(BREAKING, where, "required added (existing rows may be null)"))
     elif was_required and not is_required:
         changes.append(Change(ADDITIVE, where, "no longer required"))
-    old_mask = _custom(old.get("customProperties")).get("maskingStrategy")
-    new_mask = _custom(new.get("customProperties")).get("maskingStrategy")
+    old_mask = custom_properties(old.get("customProperties")).get("maskingStrategy")
+    new_mask = custom_properties(new.get("customProperties")).get("maskingStrategy")
     if old_mask != new_mask:
         changes.append(
             Change(ADDITIVE, where, f"mask {old_mask or 'none'} -> {new_mask or 'none'}")
@@ -143,8 +141,8 @@ def classify(old: dict | None, new: dict | None) -> list[Change]:
         detail = f"primary key {_key(old)} -> {_key(new)}"
         changes.append(Change(BREAKING, dataset, detail))
     old_custom, new_custom = (
-        _custom(old.get("customProperties")),
-        _custom(new.get("customProperties")),
+        custom_properties(old.get("customProperties")),
+        custom_properties(new.get("customProperties")),
     )
     if old_custom.get("orderingColumn") != new_custom.get("orderingColumn"):
         detail = (
