@@ -26,6 +26,7 @@ from lakehouse_domain.cli import (
     recorded_run,
     run_datasets,
     selected_run,
+    silver_rebuild,
     write_report,
 )
 from lakehouse_domain.contract import ContractError, load_contracts
@@ -200,6 +201,11 @@ def _run(contracts, args) -> int:
     if selection is None:
         return 2
     contracts, layers = selection
+    try:
+        rebuild = silver_rebuild(args, contracts)
+    except ValueError as error:
+        console.print(str(error))
+        return 2
     runtime = Runtime("local", root=args.root)
 
     def append_history(rows: list[dict]) -> str:
@@ -219,6 +225,7 @@ def _run(contracts, args) -> int:
             layers,
             lambda c: _jdbc_connection(c, postgres),
             run.report,
+            rebuild,
         )
         started = run.identity.started_at
         write_report(
