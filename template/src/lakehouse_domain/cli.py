@@ -267,12 +267,16 @@ def _run(contracts, args) -> int:
         write_report(
             run.report, args.report or report_location(runtime, started, args.dataset, layers)
         )
+    if rebuild is not None:
+        # The rebuilt tables are new: their masks, row filter and tags are set now, not at
+        # the next governance task (grants on the schema already let readers in).
+        apply_governance(spark, contracts, runtime.environment)
     return 0 if run.report.succeeded else 1
 
 
 def _governance(contracts, args) -> int:
     """Write every environment's governance SQL, or run one environment's on Databricks."""
-    from .governance import DOMAIN_GROUPS, gold_columns, governance_statements
+    from .governance import gold_columns
     from .spark_session import get_spark
 
     local = args.target == "local"
@@ -288,28 +292,40 @@ def _governance(contracts, args) -> int:
         console.print(f"--environment must be one of {', '.join(domain.ENVIRONMENTS)}")
         return 2
     for environment in environments:
-        catalog = naming.catalog_name(domain.DOMAIN, environment)
-        statements = [
-            statement
-            for contract in contracts
-            for statement in governance_statements(
-                contract,
-                catalog,
-                DOMAIN_GROUPS,
-                *gold[contract.name],
-                exists=None if local else spark.catalog.tableExists,
-            )
-        ]
         if local:
+            statements = _governance_sql(spark, contracts, environment, gold, exists=None)
             args.output.mkdir(parents=True, exist_ok=True)
             target = args.output / f"{environment}.sql"
             target.write_text("\n\n".join(statements) + "\n")
             console.print(f"wrote {target} ({len(statements)} statements)")
         else:
-            for statement in statements:
-                spark.sql(statement.rstrip(";"))
-            console.print(f"applied {len(statements)} governance statements to {catalog}")
+            apply_governance(spark, contracts, environment, gold)
     return 0
+
+
+def _governance_sql(spark, contracts, environment: str, gold: dict, exists) -> list[str]:
+    from .governance import DOMAIN_GROUPS, governance_statements
+
+    catalog = naming.catalog_name(domain.DOMAIN, environment)
+    return [
+        statement
+        for contract in contracts
+        for statement in governance_statements(
+            contract, catalog, DOMAIN_GROUPS, *gold[contract.name], exists=exists
+        )
+    ]
+
+
+def apply_governance(spark, contracts, environment: str, gold: dict | None = None) -> None:
+    """Run the governance statements of ``contracts`` in one Databricks environment."""
+    from .governance import gold_columns
+
+    gold = gold or {c.name: gold_columns(spark, c) for c in contracts}
+    statements = _governance_sql(spark, contracts, environment, gold, spark.catalog.tableExists)
+    for statement in statements:
+        spark.sql(statement.rstrip(";"))
+    catalog = naming.catalog_name(domain.DOMAIN, environment)
+    console.print(f"applied {len(statements)} governance statements to {catalog}")
 
 
 def _jdbc_connection(contract, runtime):

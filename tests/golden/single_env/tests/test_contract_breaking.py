@@ -36,6 +36,20 @@ def renamable(contract):
     return next((c for c in free if c.required), free[0])
 
 
+def a_widening(contract) -> tuple[str, str] | None:
+    """(column, wider type) for the first column whose type can widen, else None."""
+    wider = {"tinyint": "smallint", "smallint": "int", "int": "bigint", "float": "double"}
+    for column in contract.columns:
+        kind = column.type.lower().replace(" ", "")
+        if kind in wider:
+            return column.name, wider[kind]
+        if kind.startswith("decimal("):
+            precision, scale = kind[len("decimal(") : -1].split(",")
+            if int(precision) <= 36:
+                return column.name, f"decimal({int(precision) + 2},{scale})"
+    return None
+
+
 def with_type(contract, name: str, new_type: str):
     columns = tuple(
         dataclasses.replace(c, type=new_type) if c.name == name else c for c in contract.columns
@@ -180,9 +194,22 @@ def test_a_renamed_column_is_refused_then_rebuilt_from_bronze(local_run, contrac
     quarantine = run.table("silver", naming.quarantine_table(contract.name))
     assert quarantine.to_pyarrow_dataset().count_rows() == first["silver"]["quarantined"]
 
+    # The next run goes on; a widened type (a minor change) widens the table on the way.
+    widening = a_widening(contract)
+    if widening:
+        for prop in document["schema"][0]["properties"]:
+            if prop["name"] == widening[0]:
+                prop["physicalType"] = widening[1].upper()
+        document["version"] = f"{major}.1.0"
+        contract_path.write_text(yaml.safe_dump(document, sort_keys=False))
     assert run(*SILVER_ONLY) == 0, run.report["error"]
     assert run.report["bronze"]["rows_written"] > 0
     assert silver_keys < {tuple(r.values()) for r in _keys(run, contract)}
+    if widening:
+        state = LocalStorage(None, Runtime("local", root=run.root)).table_state(
+            "silver", contract.name
+        )
+        assert state.columns[widening[0]] == widening[1]
 
 
 def _keys(run, contract):
