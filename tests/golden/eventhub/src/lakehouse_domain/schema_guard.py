@@ -118,7 +118,7 @@ def refusal(contract: Contract, table: TableState, problems: list[Problem]) -> s
         next_major = max(written_major or 0, current_major or 0) + 1
         lines.append(
             f"  To make this change: bump the contract's major version (-> {next_major}.0.0) "
-            "with a migration note for its consumers,"
+            "with its migration note in contracts/CHANGELOG.md (make contract-changes DRAFT=1),"
         )
     lines.append(
         f"  then rebuild silver from bronze under the new contract: make rebuild-silver "
