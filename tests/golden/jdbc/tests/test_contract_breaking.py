@@ -5,6 +5,8 @@ types evolve the table instead. The rules are unit-tested on ``schema_guard``'s 
 one end-to-end chain proves the local engine follows them."""
 
 import dataclasses
+import re
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -14,10 +16,12 @@ from lakehouse_domain import naming, schema_guard
 from lakehouse_domain.rebuild import SilverRebuild
 from lakehouse_domain.runtime import Runtime
 from lakehouse_domain.storage import LocalStorage, TableState, set_properties_sql, widen_sql
+from lakehouse_local.contract_review import review, summary
 
 ROWS = "300"
 SOURCE = {"type": "files", "format": "csv"}  # one source: the guard is in front of every one
 SILVER_ONLY = ("--layers", "bronze,silver")  # gold transforms are the domain's own code
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def as_written(contract) -> TableState:
@@ -215,3 +219,35 @@ def test_a_renamed_column_is_refused_then_rebuilt_from_bronze(local_run, contrac
 def _keys(run, contract):
     table = run.table("silver", contract.name).to_pyarrow_table()
     return table.select(list(contract.primary_key)).to_pylist()
+
+
+def _walkthrough_document(version: str, columns: list[str]) -> dict:
+    properties = [{"name": name, "physicalType": "STRING"} for name in columns]
+    return {"name": "<dataset>", "version": version, "schema": [{"properties": properties}]}
+
+
+def test_the_readme_walkthrough_shows_real_commands_and_messages(contract):
+    """README "Changing a contract": each make command it shows is a Makefile target, and each
+    message block is what the CI gate and the engine print (placeholders for the names)."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Changing a contract\n", 1)[1].split("\n## ", 1)[0]
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z-]+):", makefile, flags=re.MULTILINE))
+    shown = set(re.findall(r"`make ([a-z-]+)", section))
+    assert {"contract-changes", "test", "run", "rebuild-silver"} <= shown <= targets
+    additive, refused, engine = re.findall(r"```text\n(.*?)```", section, flags=re.S)
+
+    def gate(old: list[str], new: list[str]) -> str:
+        base = {"<dataset>": _walkthrough_document("1.0.0", old)}
+        head = {"<dataset>": _walkthrough_document("1.1.0", new)}
+        return summary(review(base, head), "origin/main")
+
+    assert additive in gate(["id"], ["id", "<column>"])
+    assert refused in gate(["id", "<old>"], ["id", "<new>"])
+    renamed = dataclasses.replace(contract, name="<dataset>", version="1.1.0")
+    table = TableState(
+        {**as_written(contract).columns, "<old>": "string"},
+        {schema_guard.CONTRACT_VERSION: "1.0.0"},
+    )
+    problems = schema_guard.breaking_changes(renamed, table)
+    assert engine.strip() == f"contract: {schema_guard.refusal(renamed, table, problems)}"

@@ -118,14 +118,15 @@ def refusal(contract: Contract, table: TableState, problems: list[Problem]) -> s
         next_major = max(written_major or 0, current_major or 0) + 1
         lines.append(
             f"  To make this change: bump the contract's major version (-> {next_major}.0.0) "
-            "with its migration note in contracts/CHANGELOG.md (make contract-changes DRAFT=1),"
+            "and add its entry to contracts/CHANGELOG.md (make contract-changes DRAFT=1);"
         )
-    lines.append(
-        f"  then rebuild silver from bronze under the new contract: make rebuild-silver "
-        f"DATASET={contract.name} (on Databricks: lakehouse run --environment <env> --dataset "
-        f"{contract.name} --layers silver,gold --rebuild-silver). See README: Changing a "
-        "contract."
-    )
+    lines += [
+        "  Rebuild silver from bronze under the new contract: make rebuild-silver "
+        f"DATASET={contract.name} [RENAMED=<old>=<new>] (Databricks: lakehouse run --environment "
+        f"<env> --dataset {contract.name} --layers silver,gold --rebuild-silver "
+        "[--renamed <old>=<new>]).",
+        "  See README: Changing a contract.",
+    ]
     return "\n".join(lines)
 
 
