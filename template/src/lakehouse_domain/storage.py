@@ -4,7 +4,9 @@
 ``LocalStorage`` writes Delta folders with delta-rs (``deltalake``), handing data between
 Spark and Delta as Arrow tables. Delta folders are never read with ``spark.read.parquet``
 (it would also read files the Delta log has removed). No adapter replaces a data table:
-tables are created once and then only appended to or merged into.
+tables are created once and then only appended to or merged into, except by two explicit
+contract steps (``schema_guard``): a silver rebuild drops silver to make it again from bronze,
+and a widened column type is widened (locally by rewriting the table once).
 """
 
 from __future__ import annotations
@@ -389,9 +391,10 @@ class LocalStorage:
         DeltaTable(table_path).alter.set_table_properties(properties, raise_if_not_exists=False)
 
     def widen(self, layer, table, columns) -> None:
-        """delta-rs (1.x) has no type widening (no ALTER COLUMN TYPE, no typeWidening table
-        feature): the local table is rewritten once with the wider types, as a new Delta
-        version (the rows are the same; earlier versions stay in the log)."""
+        """delta-rs (1.6) cannot widen a column in place: its ``TableFeatures`` have no
+        typeWidening and its ``alter`` no column type change, and a MERGE of wider values
+        casts them down to the stored type. So the local table is rewritten once with the
+        wider types, as a new Delta version (same rows; earlier versions stay in the log)."""
         from deltalake import DeltaTable, write_deltalake
 
         path = self._path(layer, table)
