@@ -16,6 +16,7 @@ from lakehouse_domain import naming, schema_guard
 from lakehouse_domain.rebuild import SilverRebuild
 from lakehouse_domain.runtime import Runtime
 from lakehouse_domain.storage import LocalStorage, TableState, set_properties_sql, widen_sql
+from lakehouse_local.cli import main
 from lakehouse_local.contract_review import review, summary
 
 ROWS = "300"
@@ -146,10 +147,21 @@ def test_the_local_table_widens_in_place_keeping_its_rows(spark, tmp_path):
     assert ids == [1, 2, 2**40]
 
 
-def test_rebuild_options_are_checked():
+def test_rebuild_options_are_checked(contract, capsys):
+    """Refused (exit 2) before anything runs: a rebuild names its one dataset, and a rename
+    names a column of its contract."""
     assert SilverRebuild.parse("a=b, c=d").renamed == {"a": "b", "c": "d"}
     with pytest.raises(ValueError, match="is not old=new"):
         SilverRebuild.parse("a")
+    run = ["--contracts", str(contract.path.parent), "run"]
+    assert main([*run, "--rebuild-silver"]) == 2
+    assert main([*run, "--renamed", "a=b"]) == 2
+    rename = ("--dataset", contract.name, "--rebuild-silver", "--renamed", "a=no_such_column")
+    assert main([*run, *rename]) == 2
+    said = capsys.readouterr().err
+    assert "name the dataset to rebuild with --dataset" in said
+    assert "only with --rebuild-silver" in said
+    assert "['no_such_column'] are not columns of" in said
 
 
 def test_a_renamed_column_is_refused_then_rebuilt_from_bronze(local_run, contract):
