@@ -7,7 +7,8 @@ report        an HTML page of the local run history: runs, rows, quarantine, fre
 add-dataset   answer a few questions and get a new contract, gold transform and README entry
 docs          rewrite the README's dataset list from the contracts
 contract-changes  classify every contract change since a git revision; refuse a version
-              that does not fit (the pull-request gate)
+              that does not fit, or has no entry in contracts/CHANGELOG.md (the pull-request
+              gate; --draft-changelog writes the missing entries' drafts)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from lakehouse_domain.cli import (
     recorded_run,
     run_datasets,
     selected_run,
+    silver_rebuild,
     write_report,
 )
 from lakehouse_domain.contract import ContractError, load_contracts
@@ -98,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument("--base", default="origin/main", help="git revision to compare with")
     changes.add_argument(
         "--summary", type=Path, help="also append the Markdown summary to this file"
+    )
+    changes.add_argument(
+        "--draft-changelog",
+        action="store_true",
+        help="write the draft entry of each new version missing from contracts/CHANGELOG.md",
     )
     return parser
 
@@ -200,6 +207,11 @@ def _run(contracts, args) -> int:
     if selection is None:
         return 2
     contracts, layers = selection
+    try:
+        rebuild = silver_rebuild(args, contracts)
+    except ValueError as error:
+        console.print(str(error))
+        return 2
     runtime = Runtime("local", root=args.root)
 
     def append_history(rows: list[dict]) -> str:
@@ -219,6 +231,7 @@ def _run(contracts, args) -> int:
             layers,
             lambda c: _jdbc_connection(c, postgres),
             run.report,
+            rebuild,
         )
         started = run.identity.started_at
         write_report(
@@ -256,8 +269,18 @@ def _print_governance_preview(spark, storage, contracts) -> None:
 
 
 def _contract_changes(args) -> int:
-    """Print (and append to --summary) the review; non-zero when a version does not fit."""
-    from .contract_review import documents_at, documents_in, review, summary
+    """Print (and append to --summary) the review; non-zero when a version does not fit its
+    changes or has no changelog entry."""
+    from .contract_review import (
+        CHANGELOG,
+        changelog_summary,
+        documents_at,
+        documents_in,
+        missing_entries,
+        review,
+        summary,
+        with_drafts,
+    )
 
     try:
         base = documents_at(Path.cwd(), args.base, str(args.contracts))
@@ -265,7 +288,14 @@ def _contract_changes(args) -> int:
         console.print(f"cannot read the contracts at {args.base}: {error}")
         return 2
     reviews = review(base, documents_in(args.contracts))
-    text = summary(reviews, args.base)
+    changelog = args.contracts / CHANGELOG
+    logged = changelog.read_text() if changelog.exists() else ""
+    missing = missing_entries(reviews, logged)
+    if missing and args.draft_changelog:
+        changelog.write_text(with_drafts(logged, missing))
+        console.print(f"wrote the draft of {len(missing)} entries to {changelog}: complete them")
+        missing = []
+    text = summary(reviews, args.base) + changelog_summary(missing, str(changelog))
     print(text)
     if args.summary:
         with args.summary.open("a") as handle:
@@ -273,7 +303,10 @@ def _contract_changes(args) -> int:
     refused = [item.dataset for item in reviews if item.problem]
     if refused:
         console.print(f"contract version does not fit its changes: {', '.join(refused)}")
-    return 1 if refused else 0
+    if missing:
+        names = ", ".join(f"{item.dataset} {item.new_version}" for item in missing)
+        console.print(f"no changelog entry in {changelog} for: {names}")
+    return 1 if refused or missing else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ from lakehouse_domain.governance import (
     protected_tables,
     row_filter_function_name,
 )
+from lakehouse_domain.schema_guard import recorded_properties
 
 from .conftest import ROOT
 
@@ -193,6 +194,13 @@ def healthy_workspace(spark) -> dict:
                             }
                         ]
                     }
+    for contract in contracts:  # the silver table as the engine writes it: types, properties
+        silver_name = naming.table_name(domain.DOMAIN, ENVIRONMENT, "silver", contract.name)
+        silver = responses[f"{uc}/tables/{silver_name}"]
+        types = {c.name: c.type for c in contract.columns}
+        for column in silver["columns"]:
+            column["type_text"] = types.get(column["name"], column["type_text"])
+        silver["properties"] = recorded_properties(contract)
     expected = verify.Expected(ENVIRONMENT, contracts, PERSONA_TABLE)
     principals = {"pipeline": PIPELINE_APP_ID, "plan": PLAN_APP_ID, **expected.groups}
     for (kind, name), wanted in verify.expected_grants(expected, principals).items():
@@ -256,6 +264,7 @@ def test_a_healthy_environment_passes_every_check(workspace):
         "masks",
         "grants",
         "tags",
+        "contract",
     }
 
 
@@ -358,6 +367,12 @@ def break_tags(server):
     return "tags", table["full_name"]
 
 
+def break_contract(server):
+    key, table = first_table(server, "silver")
+    table["columns"].append({"name": "legacy_code", "type_name": "STRING", "type_text": "string"})
+    return "contract", f"{table['full_name']}: {table['full_name'].split('.')[-1]}.legacy_code"
+
+
 @pytest.mark.parametrize(
     "breaks",
     [
@@ -374,6 +389,7 @@ def break_tags(server):
         break_row_filter,
         break_grants,
         break_tags,
+        break_contract,
     ],
 )
 def test_each_wrong_or_missing_item_fails_naming_the_object(workspace, breaks, capsys):

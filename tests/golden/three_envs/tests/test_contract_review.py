@@ -118,6 +118,30 @@ def test_the_command_fails_on_a_version_that_does_not_fit_and_writes_the_summary
 
     document["version"] = "2.0.0"
     write(repository, contract, document)
+    assert main(["contract-changes", "--base", "main", "--summary", str(job_summary)]) == 1
+    assert f"`{contract.name}` 2.0.0 has no `## {contract.name} 2.0.0` entry" in (
+        job_summary.read_text()
+    )
+
+
+def test_each_new_version_needs_its_changelog_entry_and_gets_a_draft(
+    repository, contract, monkeypatch
+):
+    """contracts/CHANGELOG.md, for consumers: the gate refuses a version without its entry;
+    --draft-changelog (make contract-changes DRAFT=1) writes it from the classified changes."""
+    monkeypatch.chdir(repository)
+    changelog = repository / "contracts" / "CHANGELOG.md"
+    changelog.write_text(f"# Contract changelog\n\n## {contract.name} 1.0.0\n\n- First.\n")
+    document = contract_document(contract)
+    removed = document["schema"][0]["properties"].pop()["name"]
+    document["version"] = "2.0.0"
+    write(repository, contract, document)
+    assert main(["contract-changes", "--base", "main"]) == 1
+    assert main(["contract-changes", "--base", "main", "--draft-changelog"]) == 0
+    text = changelog.read_text()
+    assert text.index(f"## {contract.name} 2.0.0") < text.index(f"## {contract.name} 1.0.0")
+    assert f"- breaking: `{contract.name}.{removed}`: column removed (or renamed)" in text
+    assert f"make rebuild-silver DATASET={contract.name}" in text
     assert main(["contract-changes", "--base", "main"]) == 0
 
 

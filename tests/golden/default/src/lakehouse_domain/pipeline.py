@@ -15,10 +15,11 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from . import bronze, naming, silver
+from . import bronze, naming, schema_guard, silver
 from .contract import Contract
 from .gold import build_gold
 from .quality import typed
+from .rebuild import SilverRebuild
 from .report import DatasetReport
 from .runtime import Runtime
 from .sources.eventhub import ingest_events
@@ -43,6 +44,10 @@ class SilverProgress:
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps({"last_bronze_batch": batch}) + "\n")
         temporary.replace(self.path)
+
+    def forget(self) -> None:
+        """Every bronze batch is new to silver again (a silver rebuild)."""
+        self.path.unlink(missing_ok=True)
 
 
 def _last_batch(storage: Storage, contract: Contract) -> int:
@@ -131,14 +136,22 @@ def _bronze_watermark(storage: Storage, contract: Contract) -> str | None:
     return None if newest is None else str(newest)
 
 
-def refine(storage: Storage, runtime: Runtime, contract: Contract, report: DatasetReport) -> None:
-    """Bronze batches not yet in silver -> silver and quarantine."""
+def refine(
+    storage: Storage,
+    runtime: Runtime,
+    contract: Contract,
+    report: DatasetReport,
+    rebuild: SilverRebuild | None = None,
+) -> None:
+    """Bronze batches not yet in silver -> silver and quarantine (all of them, through the
+    rebuild's renames, when silver is rebuilt)."""
     if not storage.exists("bronze", contract.name):
         return
     progress = SilverProgress(runtime, contract.name)
     done = progress.last_batch()
     report.silver.last_batch = None if done < 0 else done
-    new = storage.cached(storage.read("bronze", contract.name, after=("_ingest_batch", done)))
+    new = storage.read("bronze", contract.name, after=("_ingest_batch", done))
+    new = storage.cached(rebuild.bronze(new) if rebuild else new)
     quarantine = naming.quarantine_table(contract.name)
     silver_before = storage.count("silver", contract.name)
     quarantine_before = storage.count("silver", quarantine)
@@ -146,7 +159,9 @@ def refine(storage: Storage, runtime: Runtime, contract: Contract, report: Datas
         newest_batch = max_of(new, "_ingest_batch")
         if newest_batch is None:
             return
+        schema_guard.widen_types(storage, contract)
         outcome = silver.process(new, contract, storage)
+        schema_guard.record(storage, contract)
     finally:
         storage.release(new)
     # Counted on the tables, not on the split: a replayed batch (silver progress lost after
@@ -190,14 +205,26 @@ def run_dataset(
     layers: tuple[str, ...] = naming.LAYERS,
     jdbc: JdbcConnection | None = None,
     on_layer: Callable[[str], None] = lambda layer: None,
+    rebuild: SilverRebuild | None = None,
 ) -> DatasetReport:
-    """Run the requested layers of one dataset; errors are recorded, not raised."""
+    """Run the requested layers of one dataset; errors are recorded, not raised. With
+    ``rebuild``, silver is dropped first and made again from every bronze batch."""
     report = DatasetReport(dataset=contract.name, source=contract.source.type)
     steps = {
         "bronze": (report.bronze, lambda: ingest(spark, storage, runtime, contract, report, jdbc)),
-        "silver": (report.silver, lambda: refine(storage, runtime, contract, report)),
+        "silver": (report.silver, lambda: refine(storage, runtime, contract, report, rebuild)),
         "gold": (report.gold, lambda: publish(storage, contract, report)),
     }
+    if rebuild is not None:
+        rebuild.drop_silver(storage, contract)
+        SilverProgress(runtime, contract.name).forget()
+    if "silver" in layers:
+        try:
+            schema_guard.check(storage, contract)
+        except schema_guard.BreakingChange as refused:  # before any layer writes
+            report.error = f"contract: {refused}"
+            report.failed_layer = layers[0]
+            return report
     for layer in layers:
         on_layer(layer)
         section, step = steps[layer]

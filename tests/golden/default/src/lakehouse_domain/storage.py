@@ -4,11 +4,14 @@
 ``LocalStorage`` writes Delta folders with delta-rs (``deltalake``), handing data between
 Spark and Delta as Arrow tables. Delta folders are never read with ``spark.read.parquet``
 (it would also read files the Delta log has removed). No adapter replaces a data table:
-tables are created once and then only appended to or merged into.
+tables are created once and then only appended to or merged into, except by two explicit
+contract steps (``schema_guard``): a silver rebuild drops silver to make it again from bronze,
+and a widened column type is widened (locally by rewriting the table once).
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,7 +20,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from .runtime import Runtime
-from .sql import datafusion_identifier, spark_identifier, spark_name
+from .sql import datafusion_identifier, spark_identifier, spark_name, spark_string, spark_type
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,19 @@ class MergeCounts:
     def unchanged(self) -> int:
         """Source rows that matched but were not applied (older than the stored version)."""
         return self.source_rows - self.inserted - self.updated
+
+
+@dataclass(frozen=True)
+class TableState:
+    """What an existing table holds: its columns (name -> Spark SQL type, lower case, as
+    ``DataType.simpleString`` writes it) and its table properties."""
+
+    columns: dict[str, str]
+    properties: dict[str, str]
+
+
+# Delta protocol names of primitive types (delta-rs) -> Spark SQL names.
+_DELTA_TYPE_NAMES = {"byte": "tinyint", "short": "smallint", "integer": "int", "long": "bigint"}
 
 
 class Storage(Protocol):
@@ -66,6 +82,38 @@ class Storage(Protocol):
         """``rows`` kept in memory while reused (local); serverless has no caching APIs."""
 
     def release(self, rows: DataFrame) -> None: ...
+
+    def table_state(self, layer: str, table: str) -> TableState | None:
+        """The table's columns and properties (None when it does not exist)."""
+
+    def set_properties(self, layer: str, table: str, properties: dict[str, str]) -> None: ...
+
+    def widen(self, layer: str, table: str, columns: dict[str, str]) -> None:
+        """Give existing ``columns`` (name -> contract type) a wider type, keeping every row."""
+
+    def drop(self, layer: str, table: str) -> None:
+        """Remove the table (a silver rebuild starts from bronze again)."""
+
+
+def set_properties_sql(name: str, properties: dict[str, str]) -> str:
+    """Databricks: user-defined table properties (docs.databricks.com/sql/language-manual/
+    sql-ref-syntax-ddl-tblproperties: keys are dotted identifiers or string literals)."""
+    pairs = ", ".join(f"{spark_string(k)} = {spark_string(v)}" for k, v in properties.items())
+    return f"ALTER TABLE {name} SET TBLPROPERTIES ({pairs})"
+
+
+def widen_sql(name: str, columns: dict[str, str]) -> list[str]:
+    """Databricks type widening (Delta ``typeWidening`` feature, Databricks Runtime 15.4 LTS+,
+    learn.microsoft.com/azure/databricks/delta/type-widening): enabled by the table property
+    ``delta.enableTypeWidening``, then ``ALTER COLUMN ... TYPE`` changes the type without
+    rewriting data files. Explicit rather than left to MERGE schema evolution, which does not
+    apply every widening automatically (integer to decimal or double must be manual)."""
+    statements = [set_properties_sql(name, {"delta.enableTypeWidening": "true"})]
+    statements += [
+        f"ALTER TABLE {name} ALTER COLUMN {spark_identifier(column)} TYPE {spark_type(wider)}"
+        for column, wider in columns.items()
+    ]
+    return statements
 
 
 @dataclass(frozen=True)
@@ -206,6 +254,28 @@ class DatabricksStorage:
     def release(self, rows: DataFrame) -> None:
         return None
 
+    def table_state(self, layer, table) -> TableState | None:
+        name = self._name(layer, table)
+        if not self.spark.catalog.tableExists(name):
+            return None
+        columns = {
+            field.name: field.dataType.simpleString()
+            for field in self.spark.table(name).schema.fields
+        }
+        rows = self.spark.sql(f"SHOW TBLPROPERTIES {name}").collect()
+        return TableState(columns, {row["key"]: row["value"] for row in rows})
+
+    def set_properties(self, layer, table, properties) -> None:
+        self.spark.sql(set_properties_sql(self._name(layer, table), properties))
+
+    def widen(self, layer, table, columns) -> None:
+        for statement in widen_sql(self._name(layer, table), columns):
+            self.spark.sql(statement)
+
+    def drop(self, layer, table) -> None:
+        # A dropped managed table stays recoverable with UNDROP for 7 days (Unity Catalog).
+        self.spark.sql(f"DROP TABLE IF EXISTS {self._name(layer, table)}")
+
     def merge(
         self, layer, table, rows, keys, *, newer=None, insert_only=False, delete_missing=False
     ) -> MergeCounts:
@@ -300,6 +370,47 @@ class LocalStorage:
     def release(self, rows: DataFrame) -> None:
         rows.unpersist()
 
+    def table_state(self, layer, table) -> TableState | None:
+        from deltalake import DeltaTable
+
+        path = self._path(layer, table)
+        if not DeltaTable.is_deltatable(path):
+            return None
+        delta = DeltaTable(path)
+        columns = {
+            field.name: _DELTA_TYPE_NAMES.get(field.type.type, field.type.type)
+            for field in delta.schema().fields
+        }
+        return TableState(columns, dict(delta.metadata().configuration))
+
+    def set_properties(self, layer, table, properties) -> None:
+        from deltalake import DeltaTable
+
+        # Not Delta's own keys: delta-rs checks only those unless told not to.
+        table_path = self._path(layer, table)
+        DeltaTable(table_path).alter.set_table_properties(properties, raise_if_not_exists=False)
+
+    def widen(self, layer, table, columns) -> None:
+        """delta-rs (1.6) cannot widen a column in place: its ``TableFeatures`` have no
+        typeWidening and its ``alter`` no column type change, and a MERGE of wider values
+        casts them down to the stored type. So the local table is rewritten once with the
+        wider types, as a new Delta version (same rows; earlier versions stay in the log)."""
+        from deltalake import DeltaTable, write_deltalake
+
+        path = self._path(layer, table)
+        delta = DeltaTable(path)
+        properties = dict(delta.metadata().configuration)
+        rows = delta.to_pyarrow_table()
+        for column, wider in columns.items():
+            position = rows.schema.get_field_index(column)
+            rows = rows.set_column(position, column, rows.column(column).cast(_arrow_type(wider)))
+        write_deltalake(
+            path, rows, mode="overwrite", schema_mode="overwrite", configuration=properties
+        )
+
+    def drop(self, layer, table) -> None:
+        shutil.rmtree(self._path(layer, table), ignore_errors=True)
+
     def merge(
         self, layer, table, rows, keys, *, newer=None, insert_only=False, delete_missing=False
     ) -> MergeCounts:
@@ -330,6 +441,26 @@ class LocalStorage:
         return MergeCounts(
             arrow.num_rows, metrics["num_target_rows_inserted"], metrics["num_target_rows_updated"]
         )
+
+
+def _arrow_type(contract_type: str):
+    """The Arrow type of a numeric contract type (the types a widening can reach)."""
+    import pyarrow as pa
+
+    simple = {
+        "tinyint": pa.int8(),
+        "smallint": pa.int16(),
+        "int": pa.int32(),
+        "integer": pa.int32(),
+        "bigint": pa.int64(),
+        "float": pa.float32(),
+        "double": pa.float64(),
+    }
+    text = contract_type.lower().replace(" ", "")
+    if text in simple:
+        return simple[text]
+    precision, scale = text.removeprefix("decimal(").removesuffix(")").split(",")
+    return pa.decimal128(int(precision), int(scale))
 
 
 def storage_for(spark: SparkSession, runtime: Runtime) -> Storage:

@@ -28,6 +28,7 @@ from . import domain, naming, run_history
 from .contract import ContractError, load_contracts
 from .naming import LAYERS
 from .pipeline import run_dataset
+from .rebuild import SilverRebuild
 from .report import RunReport, report_location
 from .runtime import Runtime
 
@@ -89,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         "--only",
         default="",
         help="comma-separated checks to run (default: all): metastore, catalog, schema, group, "
-        "identity, network, job, masks, grants, tags",
+        "identity, network, job, masks, grants, tags, contract",
     )
     return parser
 
@@ -108,6 +109,37 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="report file (default: build/run_report.json locally; on Databricks a file "
         "per run under /Volumes/<catalog>/bronze/checkpoints/_run_reports/)",
     )
+    parser.add_argument(
+        "--rebuild-silver",
+        action="store_true",
+        help="drop the dataset's silver tables and make them again from every bronze batch "
+        "under the current contract (the recipe of a breaking change; needs --dataset)",
+    )
+    parser.add_argument(
+        "--renamed",
+        default="",
+        metavar="OLD=NEW[,...]",
+        help="with --rebuild-silver: columns renamed by the contract, read from their old "
+        "bronze name where the new one is empty",
+    )
+
+
+def silver_rebuild(args, contracts) -> SilverRebuild | None:
+    """The rebuild ``--rebuild-silver`` asks for (None without it); ValueError says why
+    the options cannot be run."""
+    if not args.rebuild_silver:
+        if args.renamed:
+            raise ValueError("--renamed: only with --rebuild-silver")
+        return None
+    if not args.dataset or len(contracts) != 1:
+        raise ValueError("--rebuild-silver: name the dataset to rebuild with --dataset")
+    if "silver" not in args.layers.split(","):
+        raise ValueError("--rebuild-silver: --layers must include silver")
+    rebuild = SilverRebuild.parse(args.renamed)
+    unknown = rebuild.unknown_columns(contracts[0])
+    if unknown:
+        raise ValueError(f"--renamed: {unknown} are not columns of {contracts[0].name}")
+    return rebuild
 
 
 def selected_run(contracts, args) -> tuple[list, tuple[str, ...]] | None:
@@ -134,10 +166,11 @@ def run_datasets(
     layers: tuple[str, ...],
     jdbc_connection: Callable,
     report: RunReport,
+    rebuild: SilverRebuild | None = None,
 ) -> None:
     """Every contract through ``layers``, with a progress bar, each dataset's result appended
     to ``report``; ``jdbc_connection(contract)`` gives a JDBC source's connection (None for
-    other sources)."""
+    other sources); ``rebuild`` rebuilds silver first."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -152,7 +185,7 @@ def run_datasets(
                 progress.update(task, description=f"{name}: {layer}")
 
             jdbc = jdbc_connection(contract)
-            result = run_dataset(spark, storage, runtime, contract, layers, jdbc, advance)
+            result = run_dataset(spark, storage, runtime, contract, layers, jdbc, advance, rebuild)
             progress.update(task, completed=len(layers), description=contract.name)
             report.datasets.append(result)
 
@@ -205,6 +238,11 @@ def _run(contracts, args) -> int:
     if selection is None:
         return 2
     contracts, layers = selection
+    try:
+        rebuild = silver_rebuild(args, contracts)
+    except ValueError as error:
+        console.print(str(error))
+        return 2
     runtime = Runtime(args.target, environment=args.environment)
     # Without a Spark session nothing can be written to the run history: a job whose session
     # does not start fails with its error (and the failed-job alert) only.
@@ -223,17 +261,22 @@ def _run(contracts, args) -> int:
             layers,
             lambda c: _jdbc_connection(c, runtime),
             run.report,
+            rebuild,
         )
         started = run.identity.started_at
         write_report(
             run.report, args.report or report_location(runtime, started, args.dataset, layers)
         )
+    if rebuild is not None:
+        # The rebuilt tables are new: their masks, row filter and tags are set now, not at
+        # the next governance task (grants on the schema already let readers in).
+        apply_governance(spark, contracts, runtime.environment)
     return 0 if run.report.succeeded else 1
 
 
 def _governance(contracts, args) -> int:
     """Write every environment's governance SQL, or run one environment's on Databricks."""
-    from .governance import DOMAIN_GROUPS, gold_columns, governance_statements
+    from .governance import gold_columns
     from .spark_session import get_spark
 
     local = args.target == "local"
@@ -249,28 +292,40 @@ def _governance(contracts, args) -> int:
         console.print(f"--environment must be one of {', '.join(domain.ENVIRONMENTS)}")
         return 2
     for environment in environments:
-        catalog = naming.catalog_name(domain.DOMAIN, environment)
-        statements = [
-            statement
-            for contract in contracts
-            for statement in governance_statements(
-                contract,
-                catalog,
-                DOMAIN_GROUPS,
-                *gold[contract.name],
-                exists=None if local else spark.catalog.tableExists,
-            )
-        ]
         if local:
+            statements = _governance_sql(spark, contracts, environment, gold, exists=None)
             args.output.mkdir(parents=True, exist_ok=True)
             target = args.output / f"{environment}.sql"
             target.write_text("\n\n".join(statements) + "\n")
             console.print(f"wrote {target} ({len(statements)} statements)")
         else:
-            for statement in statements:
-                spark.sql(statement.rstrip(";"))
-            console.print(f"applied {len(statements)} governance statements to {catalog}")
+            apply_governance(spark, contracts, environment, gold)
     return 0
+
+
+def _governance_sql(spark, contracts, environment: str, gold: dict, exists) -> list[str]:
+    from .governance import DOMAIN_GROUPS, governance_statements
+
+    catalog = naming.catalog_name(domain.DOMAIN, environment)
+    return [
+        statement
+        for contract in contracts
+        for statement in governance_statements(
+            contract, catalog, DOMAIN_GROUPS, *gold[contract.name], exists=exists
+        )
+    ]
+
+
+def apply_governance(spark, contracts, environment: str, gold: dict | None = None) -> None:
+    """Run the governance statements of ``contracts`` in one Databricks environment."""
+    from .governance import gold_columns
+
+    gold = gold or {c.name: gold_columns(spark, c) for c in contracts}
+    statements = _governance_sql(spark, contracts, environment, gold, spark.catalog.tableExists)
+    for statement in statements:
+        spark.sql(statement.rstrip(";"))
+    catalog = naming.catalog_name(domain.DOMAIN, environment)
+    console.print(f"applied {len(statements)} governance statements to {catalog}")
 
 
 def _jdbc_connection(contract, runtime):

@@ -20,6 +20,9 @@ grants      the grants on catalog, schemas and volumes are exactly the persona t
             infra/README.md (the table the template's tests keep equal to the Terraform)
 tags        protected tables carry their domain and classification tags, PII columns their
             pii tag
+contract    each silver table records the contract that wrote it (``lakehouse.*`` table
+            properties, set by the engine) and the deployed contract does not break it: a
+            breaking change waits for its silver rebuild (README: Changing a contract)
 
 Every name comes from the naming core and the contracts. Each check yields one row of a
 pass/fail table naming the object; a table not created yet (no run yet) is skipped, not
@@ -399,6 +402,32 @@ def check_tags(workspace, expected: Expected) -> Iterator[Result]:
         )
 
 
+def check_contracts(workspace, expected: Expected) -> Iterator[Result]:
+    from .schema_guard import CONTRACT_VERSION, breaking_changes
+    from .storage import TableState
+
+    for contract in expected.contracts:
+        name = naming.table_name(domain.DOMAIN, expected.environment, "silver", contract.name)
+        live = _table(workspace, name)
+        if live is None:
+            yield Result("contract", name, SKIP, "table not created yet (no run yet)")
+            continue
+        table = TableState(
+            {c.name: c.type_text for c in live.columns or []}, dict(live.properties or {})
+        )
+        problems = [str(problem) for problem in breaking_changes(contract, table)]
+        written = table.properties.get(CONTRACT_VERSION)
+        if written is None:
+            problems.append(f"no {CONTRACT_VERSION} property: the next run records it")
+        if problems:
+            yield Result("contract", name, FAIL, "; ".join(problems))
+        elif written != contract.version:
+            detail = f"written by {written}; the next run records {contract.version}"
+            yield Result("contract", name, PASS, detail)
+        else:
+            yield Result("contract", name, PASS, f"written by {written}")
+
+
 def _tags(workspace, entity_type: str, name: str) -> dict[str, str | None]:
     return {
         t.tag_key: t.tag_value for t in workspace.entity_tag_assignments.list(entity_type, name)
@@ -410,7 +439,7 @@ def _tags(workspace, entity_type: str, name: str) -> dict[str, str | None]:
 
 CHECKS = (
     "metastore", "catalog", "schema", "group", "identity",
-    "network", "job", "masks", "grants", "tags",
+    "network", "job", "masks", "grants", "tags", "contract",
 )  # fmt: skip
 
 
@@ -460,6 +489,7 @@ def run_checks(
             results.append(Result("grants", plan, FAIL, _error(error)))
     guarded("grants", lambda: check_grants(workspace, expected, principals))
     guarded("tags", lambda: check_tags(workspace, expected))
+    guarded("contract", lambda: check_contracts(workspace, expected))
     return results
 
 

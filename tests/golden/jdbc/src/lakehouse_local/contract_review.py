@@ -5,10 +5,16 @@ CI runs it on each pull request against the target branch (``make contract-chang
 BASE=origin/<target>``, which runs ``python -m lakehouse_local contract-changes``); locally
 ``make contract-changes`` compares with ``origin/main``. The summary is Markdown, for the pull
 request's job summary.
+
+Consumers read what changed in ``contracts/CHANGELOG.md``: every version a contract takes
+needs its entry there (a ``## <dataset> <version>`` section), or the gate refuses it; the
+entry's draft is written from the classified changes (``make contract-changes DRAFT=1``), to
+be completed with what consumers must do.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +24,8 @@ import yaml
 from lakehouse_domain.contract_changes import BREAKING, Change, classify, version_problem
 
 CONTRACT_SUFFIX = ".odcs.yaml"
+CHANGELOG = "CHANGELOG.md"
+_ENTRY = re.compile(r"^## (\S+) (\d+\.\d+\.\d+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -92,3 +100,57 @@ def summary(reviews: list[DatasetReview], base: str) -> str:
         lines += [f"- {change.kind}: `{change.where}`: {change.detail}" for change in item.changes]
         lines.append("")
     return "\n".join(lines)
+
+
+def changelog_entries(text: str) -> set[tuple[str, str]]:
+    """The (dataset, version) of every ``## <dataset> <version>`` section of the changelog."""
+    return set(_ENTRY.findall(text))
+
+
+def missing_entries(reviews: list[DatasetReview], text: str) -> list[DatasetReview]:
+    """The reviews of contracts that took a new version without its changelog entry."""
+    entries = changelog_entries(text)
+    return [
+        item
+        for item in reviews
+        if item.old_version is not None
+        and item.new_version is not None
+        and str(item.new_version) != str(item.old_version)
+        and (item.dataset, str(item.new_version)) not in entries
+    ]
+
+
+def draft_entry(item: DatasetReview) -> str:
+    """A changelog entry drafted from the classified changes (to complete by hand)."""
+    lines = [f"## {item.dataset} {item.new_version}", ""]
+    lines += [f"- {change.kind}: `{change.where}`: {change.detail}" for change in item.changes]
+    if any(change.kind == BREAKING for change in item.changes):
+        lines.append(
+            f"- migration: silver is rebuilt from bronze under this version (`make "
+            f"rebuild-silver DATASET={item.dataset}`); readers of a removed or renamed column "
+            "must change their queries."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def with_drafts(text: str, items: list[DatasetReview]) -> str:
+    """The changelog with the draft entries of ``items`` first (newest on top), after its
+    introduction."""
+    drafts = "\n".join(draft_entry(item) for item in items)
+    first = _ENTRY.search(text)
+    if first is None:
+        return f"{text.rstrip()}\n\n{drafts}" if text.strip() else drafts
+    return f"{text[: first.start()]}{drafts}\n{text[first.start() :]}"
+
+
+def changelog_summary(missing: list[DatasetReview], path: str) -> str:
+    """Markdown naming each version without its changelog entry."""
+    if not missing:
+        return ""
+    lines = [f"### Missing from `{path}`", ""]
+    lines += [
+        f"- **refused**: `{item.dataset}` {item.new_version} has no `## {item.dataset} "
+        f"{item.new_version}` entry (`make contract-changes DRAFT=1` writes its draft)"
+        for item in missing
+    ]
+    return "\n".join(lines) + "\n"

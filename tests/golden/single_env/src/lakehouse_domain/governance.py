@@ -5,7 +5,8 @@ mask function per (strategy, column type) in ``<catalog>.governance``, clear onl
 of the PII readers group, ``SET MASK`` on every masked column of silver, its quarantine table
 (as text) and gold columns named like a masked column, an optional row filter, and tags and
 comments. Every statement is idempotent, and columns without a rule get ``DROP MASK`` /
-``UNSET TAGS`` so Unity Catalog follows the contract when a rule is removed.
+``UNSET TAGS`` (and an empty comment) so Unity Catalog follows the contract when a rule is
+removed: the statements of the new contract alone set the state, whatever the old one set.
 
 The same function bodies run in local Spark as temporary functions, with
 ``is_account_group_member`` stubbed per persona: ``persona_view`` is how the local run and
@@ -243,6 +244,8 @@ def governance_statements(
                 statements.append(f"{alter_column} UNSET TAGS ({spark_string('pii')});")
             if column in descriptions and table.described:
                 statements.append(f"{alter_column} COMMENT {spark_string(descriptions[column])};")
+            elif table.described:  # a description the contract dropped does not linger
+                statements.append(f"{alter_column} COMMENT '';")
         if table.row_filter_column:
             on = spark_identifier(table.row_filter_column)
             statements.append(f"ALTER TABLE {table.name} SET ROW FILTER {row_filter} ON ({on});")
