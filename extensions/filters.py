@@ -165,6 +165,7 @@ def domain_manifest(answers: dict) -> str:
         "alert_email": answers["alert_email"],
         "monthly_budget": int(answers["monthly_budget"]),
         "landing_retention_days": int(answers["landing_retention_days"]),
+        "quality_monitors": bool(answers["quality_monitors"]),
         "source": source,
         "state": naming.state_names(domain, suffix),
         "environments": {

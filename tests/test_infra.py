@@ -52,6 +52,8 @@ def test_layout_one_folder_per_concern(answer_set_renders, name):
     }
     if answer_set(name).get("source_type") == "eventhub":
         expected.add("eventhub")
+    if answer_set(name).get("quality_monitors", True):
+        expected.add("quality_monitoring")
     assert modules == expected
     for module in modules:
         files = {p.name for p in (infra / "modules" / module).iterdir()}

@@ -106,6 +106,7 @@ def copy_interactively(template: Path, destination: Path, log: Path) -> None:
         "Compute of the Databricks jobs",
         "Email that receives",
         "Monthly budget",
+        "Anomaly detection",
         "Days raw files stay",
     ):
         term.answer(prompt)
@@ -128,6 +129,7 @@ def test_a_schema_typed_in_a_terminal_renders_with_derived_defaults(typed_domain
     assert answers["ordering_column"] == "ordered_at"
     assert answers["masking_rules"] == {"email": "email_partial"}
     assert answers["domain_description"] == "Data products of the shop domain"
+    assert answers["quality_monitors"] is True  # the default, a yes/no prompt
     contract = yaml.safe_load((typed_domain / "contracts" / "orders.odcs.yaml").read_text())
     assert [p["name"] for p in contract["schema"][0]["properties"]] == [
         "order_id",

@@ -224,6 +224,7 @@ def valid_answer_sets(draw) -> dict:
         "alert_email": draw(emails),
         "monthly_budget": draw(st.integers(1, 10_000_000)),
         "landing_retention_days": draw(st.integers(1, 3650)),
+        "quality_monitors": draw(st.booleans()),
         **dataset,
     }
     answers.update(draw(source_answers(dataset["columns"], dataset["ordering_column"])))

@@ -83,6 +83,7 @@ def test_domain_manifest_keeps_the_answered_environment_order(env):
         "alert_email": "alerts@example.com",
         "monthly_budget": "500",
         "landing_retention_days": "30",
+        "quality_monitors": True,
         "environments": ["prd", "dev", "stg"],
     }
     manifest = json.loads(render(env, "{{ answers | domain_manifest }}", answers=answers))

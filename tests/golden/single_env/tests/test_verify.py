@@ -15,6 +15,7 @@ import pytest
 from lakehouse_domain import domain, naming, verify
 from lakehouse_domain.cli import main
 from lakehouse_domain.contract import load_contracts
+from lakehouse_domain.gold import transform_for
 from lakehouse_domain.governance import (
     gold_columns,
     mask_function_name,
@@ -80,6 +81,15 @@ def table_response(table, contract, masked_function, row_filter_function) -> dic
     return body
 
 
+def schema_id(layer: str) -> str:
+    """A recorded schema_id (a UUID) per layer."""
+    return f"00000000-0000-0000-0000-{sorted(NAMES['schemas']).index(layer):012d}"
+
+
+def monitor_path(layer: str) -> str:
+    return f"/api/data-quality/v1/monitors/schema/{schema_id(layer)}"
+
+
 def healthy_workspace(spark) -> dict:
     """Every response of a correctly deployed environment, keyed like ``Recorded`` looks them
     up; names from the naming core and the contracts."""
@@ -118,7 +128,14 @@ def healthy_workspace(spark) -> dict:
     }
     for layer in NAMES["schemas"]:
         full = naming.schema_name(domain.DOMAIN, ENVIRONMENT, layer)
-        responses[f"{uc}/schemas/{full}"] = {"full_name": full}
+        responses[f"{uc}/schemas/{full}"] = {"full_name": full, "schema_id": schema_id(layer)}
+    if domain.QUALITY_MONITORS:
+        for layer in verify.MONITORED_LAYERS:
+            responses[monitor_path(layer)] = {
+                "object_type": "schema",
+                "object_id": schema_id(layer),
+                "anomaly_detection_config": {"latest_run_status": "SUCCESS"},
+            }
     for volume in NAMES["volumes"]:
         full = naming.volume_name(domain.DOMAIN, ENVIRONMENT, volume)
         responses[f"{uc}/volumes/{full}"] = {"full_name": full}
@@ -265,7 +282,7 @@ def test_a_healthy_environment_passes_every_check(workspace):
         "grants",
         "tags",
         "contract",
-    }
+    } | ({"monitors"} if domain.QUALITY_MONITORS else set())
 
 
 def test_make_verify_prints_the_table_and_exits_zero(workspace, capsys):
@@ -373,6 +390,22 @@ def break_contract(server):
     return "contract", f"{table['full_name']}: {table['full_name'].split('.')[-1]}.legacy_code"
 
 
+def break_monitor(server):
+    if not domain.QUALITY_MONITORS:
+        pytest.skip("quality_monitors is off in this domain")
+    del server.responses[monitor_path("gold")]
+    return "monitors", naming.schema_name(domain.DOMAIN, ENVIRONMENT, "gold")
+
+
+def break_monitor_exclusion(server):
+    if not domain.QUALITY_MONITORS:
+        pytest.skip("quality_monitors is off in this domain")
+    key, table = first_table(server, "silver")
+    config = server.responses[monitor_path("silver")][1]["anomaly_detection_config"]
+    config["excluded_table_full_names"] = [table["full_name"]]
+    return "monitors", table["full_name"]
+
+
 @pytest.mark.parametrize(
     "breaks",
     [
@@ -390,6 +423,8 @@ def break_contract(server):
         break_grants,
         break_tags,
         break_contract,
+        break_monitor,
+        break_monitor_exclusion,
     ],
 )
 def test_each_wrong_or_missing_item_fails_naming_the_object(workspace, breaks, capsys):
@@ -399,6 +434,25 @@ def test_each_wrong_or_missing_item_fails_naming_the_object(workspace, breaks, c
     assert any(named in f"{r.object}: {r.detail}" for r in failed if r.check == check), failed
     assert main(["verify", "--environment", ENVIRONMENT]) == 1
     assert "FAIL" in capsys.readouterr().out
+
+
+def test_monitors_are_not_checked_when_the_domain_answered_no(workspace, monkeypatch):
+    monkeypatch.setattr(domain, "QUALITY_MONITORS", False)
+    assert not [r for r in results(workspace) if r.check == "monitors"]
+
+
+def test_every_contract_table_of_a_monitored_layer_is_checked(workspace):
+    if not domain.QUALITY_MONITORS:
+        pytest.skip("quality_monitors is off in this domain")
+    contracts = load_contracts(ROOT / "contracts")
+    checked = {r.object for r in results(workspace) if r.check == "monitors"}
+    for contract in contracts:
+        silver = naming.table_name(domain.DOMAIN, ENVIRONMENT, "silver", contract.name)
+        assert {silver, f"{silver}{naming.QUARANTINE_SUFFIX}"} <= checked
+        transform = transform_for(contract)
+        if transform is not None:
+            gold = naming.table_name(domain.DOMAIN, ENVIRONMENT, "gold", transform.table)
+            assert gold in checked
 
 
 def test_a_job_without_a_completed_run_is_skipped_not_failed(workspace):

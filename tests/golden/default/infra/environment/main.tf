@@ -1,5 +1,5 @@
 # One environment of the domain: network, workspace, storage, serverless egress,
-# monitoring, workspace access and Unity Catalog. The resource group (and the budget) come
+# monitoring, workspace access and Unity Catalog with its anomaly detection. The resource group (and the budget) come
 # from ../bootstrap.
 data "azurerm_resource_group" "this" {
   name = local.names.resource_group
@@ -151,4 +151,11 @@ module "unity_catalog" {
   force_destroy               = var.force_destroy
   eventhub_credential_enabled = local.eventhub_enabled
   secret_scope_enabled        = local.jdbc_enabled
+}
+
+# Anomaly detection on silver and gold (the quality_monitors answer; copier update
+# --data quality_monitors=false removes it).
+module "quality_monitoring" {
+  source     = "../modules/quality_monitoring"
+  schema_ids = module.unity_catalog.schema_ids
 }

@@ -23,6 +23,9 @@ tags        protected tables carry their domain and classification tags, PII col
 contract    each silver table records the contract that wrote it (``lakehouse.*`` table
             properties, set by the engine) and the deployed contract does not break it: a
             breaking change waits for its silver rebuild (README: Changing a contract)
+monitors    when the quality_monitors answer is yes: the silver and gold schemas each have a
+            data quality monitor with anomaly detection (infra/modules/quality_monitoring), and
+            no table of a contract (silver, its quarantine, gold) is excluded from it
 
 Every name comes from the naming core and the contracts. Each check yields one row of a
 pass/fail table naming the object; a table not created yet (no run yet) is skipped, not
@@ -51,6 +54,8 @@ PERSONA_ROWS = {
     "pii readers": "pii_readers",
 }
 NETWORK_NAME_KEY = "network_connectivity_config"
+# The schemas infra/modules/quality_monitoring puts anomaly detection on (its locals.tf).
+MONITORED_LAYERS = ("silver", "gold")
 
 
 @dataclass(frozen=True)
@@ -434,12 +439,61 @@ def _tags(workspace, entity_type: str, name: str) -> dict[str, str | None]:
     }
 
 
+def monitored_tables(expected: Expected, layer: str) -> list[str]:
+    """Full names of the contracts' tables in one monitored layer: each silver table and its
+    quarantine; each gold table a transform writes."""
+    from .gold import transform_for
+
+    tables = []
+    for contract in expected.contracts:
+        if layer == "silver":
+            names = [contract.name, naming.quarantine_table(contract.name)]
+        else:
+            transform = transform_for(contract)
+            names = [transform.table] if transform is not None else []
+        tables += [naming.table_name(domain.DOMAIN, expected.environment, layer, n) for n in names]
+    return tables
+
+
+def check_monitors(workspace, expected: Expected) -> Iterator[Result]:
+    """Anomaly detection is a monitor on the schema (addressed by its schema_id) that covers
+    every table in it except those it lists as excluded (Data Quality Monitoring API,
+    GET /api/data-quality/v1/monitors/schema/{schema_id};
+    https://docs.databricks.com/aws/en/data-quality-monitoring/anomaly-detection). Nothing to
+    check when the domain answered quality_monitors=false."""
+    from databricks.sdk.errors import NotFound
+
+    if not domain.QUALITY_MONITORS:
+        return
+    for layer in MONITORED_LAYERS:
+        schema = expected.schema(layer)
+        schema_id = workspace.schemas.get(schema).schema_id
+        try:
+            monitor = workspace.data_quality.get_monitor("schema", schema_id)
+        except NotFound:
+            monitor = None
+        config = monitor.anomaly_detection_config if monitor else None
+        if config is None:
+            detail = "no anomaly detection monitor (infra/modules/quality_monitoring)"
+            yield Result("monitors", schema, FAIL, detail)
+            continue
+        yield Result("monitors", schema, PASS, "anomaly detection on the schema")
+        excluded = set(config.excluded_table_full_names or [])
+        for table in monitored_tables(expected, layer):
+            if table in excluded:
+                yield Result("monitors", table, FAIL, f"excluded from the {schema} monitor")
+            elif _table(workspace, table) is None:
+                yield Result("monitors", table, SKIP, "table not created yet (no run yet)")
+            else:
+                yield Result("monitors", table, PASS, f"covered by the {schema} monitor")
+
+
 # --- Running -----------------------------------------------------------------------------
 
 
 CHECKS = (
     "metastore", "catalog", "schema", "group", "identity",
-    "network", "job", "masks", "grants", "tags", "contract",
+    "network", "job", "masks", "grants", "tags", "contract", "monitors",
 )  # fmt: skip
 
 
@@ -490,6 +544,7 @@ def run_checks(
     guarded("grants", lambda: check_grants(workspace, expected, principals))
     guarded("tags", lambda: check_tags(workspace, expected))
     guarded("contract", lambda: check_contracts(workspace, expected))
+    guarded("monitors", lambda: check_monitors(workspace, expected))
     return results
 
 

@@ -48,6 +48,8 @@ OWNER_TEAM: str = MANIFEST["owner"]["team"]
 OWNER_EMAIL: str = MANIFEST["owner"]["email"]
 ALERT_EMAIL: str = MANIFEST["alert_email"]
 COMPUTE: str = MANIFEST["compute"]
+# Anomaly detection on the silver and gold schemas (infra/modules/quality_monitoring).
+QUALITY_MONITORS: bool = MANIFEST["quality_monitors"]
 # The tags infra/ puts on every Azure resource (domain, cost_center, owner); the jobs reuse them.
 TAGS: dict[str, str] = dict(MANIFEST["tags"])
 
