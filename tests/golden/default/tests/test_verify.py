@@ -194,6 +194,16 @@ def healthy_workspace(spark) -> dict:
                         ]
                     }
     expected = verify.Expected(ENVIRONMENT, contracts, PERSONA_TABLE)
+    # SQL Warehouses API list, Alerts V2 list and Lakeview dashboards list.
+    responses["/api/2.0/sql/warehouses"] = {
+        "warehouses": [{"id": "w-1", "name": NAMES["sql_warehouse"]}, {"id": "w-0", "name": "x"}]
+    }
+    responses["/api/2.0/alerts"] = {
+        "alerts": [{"id": f"a-{n}", "display_name": n} for n in expected.alerts]
+    }
+    responses["/api/2.0/lakeview/dashboards"] = {
+        "dashboards": [{"dashboard_id": "d-1", "display_name": NAMES["dashboard"]}]
+    }
     principals = {"pipeline": PIPELINE_APP_ID, "plan": PLAN_APP_ID, **expected.groups}
     for (kind, name), wanted in verify.expected_grants(expected, principals).items():
         responses[f"{uc}/permissions/{kind}/{name}"] = {
@@ -256,6 +266,7 @@ def test_a_healthy_environment_passes_every_check(workspace):
         "masks",
         "grants",
         "tags",
+        "monitoring",
     }
 
 
@@ -358,6 +369,16 @@ def break_tags(server):
     return "tags", table["full_name"]
 
 
+def break_alert(server):
+    alerts = server.responses["/api/2.0/alerts"][1]["alerts"]
+    return "monitoring", alerts.pop()["display_name"]
+
+
+def break_dashboard(server):
+    server.responses["/api/2.0/lakeview/dashboards"][1]["dashboards"] = []
+    return "monitoring", NAMES["dashboard"]
+
+
 @pytest.mark.parametrize(
     "breaks",
     [
@@ -374,6 +395,8 @@ def break_tags(server):
         break_row_filter,
         break_grants,
         break_tags,
+        break_alert,
+        break_dashboard,
     ],
 )
 def test_each_wrong_or_missing_item_fails_naming_the_object(workspace, breaks, capsys):

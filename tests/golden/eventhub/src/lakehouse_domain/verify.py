@@ -20,6 +20,8 @@ grants      the grants on catalog, schemas and volumes are exactly the persona t
             infra/README.md (the table the template's tests keep equal to the Terraform)
 tags        protected tables carry their domain and classification tags, PII columns their
             pii tag
+monitoring  the bundle's SQL warehouse, each contract's alerts and the operations dashboard
+            exist (by name; docs/monitoring.md)
 
 Every name comes from the naming core and the contracts. Each check yields one row of a
 pass/fail table naming the object; a table not created yet (no run yet) is skipped, not
@@ -34,7 +36,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import domain, naming
+from . import domain, monitoring, naming
 from .contract import Contract
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
@@ -91,6 +93,16 @@ class Expected:
 
     def function(self, name: str) -> str:
         return naming.governance_function(domain.DOMAIN, self.environment, name)
+
+    @property
+    def alerts(self) -> list[str]:
+        """Names of every contract's alerts (``monitoring.alert_specs`` says which exist)."""
+        table = naming.run_history_table(domain.DOMAIN, self.environment)
+        return [
+            naming.alert_name(domain.DOMAIN, contract.name, self.environment, kind)
+            for contract in self.contracts
+            for kind in monitoring.alert_specs(contract, table)
+        ]
 
 
 class VerifyError(ValueError):
@@ -287,6 +299,26 @@ def check_jobs(workspace, expected: Expected, run_as: str | None) -> Iterator[Re
             yield Result("job", name, PASS, "runs as the pipeline; last run succeeded")
 
 
+def check_monitoring(workspace, expected: Expected) -> Iterator[Result]:
+    """Each object deployed by the bundle's monitoring, found by its name; an alert's or the
+    dashboard's own page in the workspace shows its last state."""
+    listed = {
+        "warehouse": {w.name for w in workspace.warehouses.list()},
+        "alert": {a.display_name for a in workspace.alerts_v2.list_alerts()},
+        "dashboard": {d.display_name for d in workspace.lakeview.list()},
+    }
+    wanted = [
+        ("warehouse", expected.names["sql_warehouse"]),
+        *(("alert", name) for name in expected.alerts),
+        ("dashboard", expected.names["dashboard"]),
+    ]
+    for kind, name in wanted:
+        if name in listed[kind]:
+            yield Result("monitoring", name, PASS, f"{kind} exists")
+        else:
+            yield Result("monitoring", name, FAIL, f"no {kind} of this name (bundle deploy)")
+
+
 def protected_tables(workspace, expected: Expected) -> Iterator[tuple[Contract, object, object]]:
     """(contract, expected protection, live table or None) of every protected table."""
     from .gold import transform_for
@@ -410,7 +442,7 @@ def _tags(workspace, entity_type: str, name: str) -> dict[str, str | None]:
 
 CHECKS = (
     "metastore", "catalog", "schema", "group", "identity",
-    "network", "job", "masks", "grants", "tags",
+    "network", "job", "masks", "grants", "tags", "monitoring",
 )  # fmt: skip
 
 
@@ -460,6 +492,7 @@ def run_checks(
             results.append(Result("grants", plan, FAIL, _error(error)))
     guarded("grants", lambda: check_grants(workspace, expected, principals))
     guarded("tags", lambda: check_tags(workspace, expected))
+    guarded("monitoring", lambda: check_monitoring(workspace, expected))
     return results
 
 

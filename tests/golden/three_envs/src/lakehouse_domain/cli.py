@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         "--only",
         default="",
         help="comma-separated checks to run (default: all): metastore, catalog, schema, group, "
-        "identity, network, job, masks, grants, tags",
+        "identity, network, job, masks, grants, tags, monitoring",
     )
     return parser
 
