@@ -22,8 +22,9 @@ from lakehouse_domain.contract_builder import QUARANTINE_THRESHOLD_PROPERTY
 from lakehouse_domain.dataset_rules import DEFAULT_QUARANTINE_THRESHOLD_PERCENT
 from lakehouse_domain.escaping import markdown_text
 from lakehouse_domain.naming import LAYERS
-from lakehouse_domain.run_history import COLUMNS, RunIdentity, failure_rows, spark_schema
+from lakehouse_domain.run_history import COLUMNS, RunIdentity, failure_rows
 from lakehouse_domain.runtime import Runtime
+from lakehouse_domain.sql import spark_string
 
 from .conftest import ROOT
 
@@ -115,9 +116,33 @@ def test_each_target_looks_up_the_alert_destination_terraform_creates():
 # --- The alert queries, run over the run history's schema ---------------------------------
 
 
-def history(spark, rows: list[dict]):
-    """A view named like the table, of rows with every run history column."""
-    spark.createDataFrame(rows, schema=spark_schema()).createOrReplaceTempView("pipeline_runs")
+def sql_literal(value, sql_type: str) -> str:
+    """``value`` as a Spark SQL literal of ``sql_type``."""
+    if value is None:
+        literal = "NULL"
+    elif isinstance(value, datetime):
+        literal = spark_string(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+    elif isinstance(value, dict):
+        pairs = ", ".join(f"{spark_string(k)}, {v}" for k, v in value.items())
+        literal = f"map({pairs})"
+    elif isinstance(value, str):
+        literal = spark_string(value)
+    else:
+        literal = repr(value)
+    return f"CAST({literal} AS {sql_type})"
+
+
+def history(spark, rows: list[dict]) -> str:
+    """A view named like the table, of rows with every run history column (from SQL
+    literals: no Python worker to start)."""
+    values = ", ".join(
+        "(" + ", ".join(sql_literal(row[name], sql_type) for name, sql_type in COLUMNS) + ")"
+        for row in rows
+    )
+    names = ", ".join(name for name, _ in COLUMNS)
+    spark.sql(
+        f"CREATE OR REPLACE TEMP VIEW pipeline_runs AS SELECT * FROM VALUES {values} AS t({names})"
+    )
     return "pipeline_runs"
 
 
