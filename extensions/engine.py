@@ -1,11 +1,12 @@
 """The rendered engine's modules that the questionnaire shares, loaded from where they ship.
 
 ``template/src/lakehouse_domain/`` holds the one copy of the naming core, the dataset rules,
-the contract builder, the gold starter, the README's dataset list, the escaping helpers and
-the cost query: every generated repository gets them in its engine (its ``add-dataset`` uses
-them), and the questionnaire imports them from there. The engine package is registered under a
-name unique to this template folder, because ``copier update`` loads the old and the new
-template's extensions in one process and each must get its own modules.
+the contract builder, the gold starter, the README's dataset list, the escaping helpers, the
+cost query and the operations dashboard: every generated repository gets them in its engine
+(its ``add-dataset`` uses them), and the questionnaire imports them from there. The engine
+package is registered under a name unique to this template folder, because ``copier update``
+loads the old and the new template's extensions in one process and each must get its own
+modules.
 """
 
 from __future__ import annotations
@@ -34,3 +35,4 @@ escaping = importlib.import_module(f"{PACKAGE}.escaping")
 gold_starter = importlib.import_module(f"{PACKAGE}.gold_starter")
 dataset_docs = importlib.import_module(f"{PACKAGE}.dataset_docs")
 cost = importlib.import_module(f"{PACKAGE}.cost")
+monitoring = importlib.import_module(f"{PACKAGE}.monitoring")

@@ -47,6 +47,7 @@ naming, dataset_rules, contract_builder, escaping, gold_starter, dataset_docs, c
     engine.dataset_docs,
     engine.cost,
 )
+monitoring = engine.monitoring
 
 # Copier raises a ValueError for a rejected answer and its command line prints the traceback.
 # The message already names the question, the item and the rule: print only that.
@@ -239,6 +240,7 @@ class LakehouseExtension(Extension):
                 "gold_starter": gold_starter.starter_transform,
                 "datasets_markdown": datasets_markdown,
                 "cost_query": cost.cost_query,
+                "operations_dashboard": monitoring.dashboard_json,
                 # Names: templates never build names themselves.
                 "name_suffix": naming.name_suffix,
                 "contract_id": naming.contract_id,

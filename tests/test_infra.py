@@ -348,6 +348,7 @@ def test_ingestion_lag_window_is_one_azure_accepts(answer_set_renders, tmp_path,
             "action_group_short_name",
             "job_failure_alert",
             "ingestion_lag_alert",
+            "alert_destination",
         )
     }
     (tmp_path / "terraform.tfvars.json").write_text(

@@ -31,7 +31,9 @@ def test_every_environment_runs_as_the_pipeline_and_people_have_a_personal_targe
         assert target["run_as"] == {"service_principal_name": "${var.pipeline_client_id}"}
         assert target["workspace"]["root_path"].startswith("/Workspace/Shared/.bundle/")
     if personal:
-        assert targets["personal"] == {"default": True, "mode": "development"}
+        personal_target = {k: v for k, v in targets["personal"].items() if k != "variables"}
+        assert personal_target == {"default": True, "mode": "development"}
+        assert set(targets["personal"]["variables"]) == {"alert_destination_id"}
     assert [t for t in targets.values() if t.get("default")], "one default target"
     assert BUNDLE["python"]["resources"] == ["resources:load_resources"]
     assert BUNDLE["artifacts"]["engine"]["dynamic_version"] is True

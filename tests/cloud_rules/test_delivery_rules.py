@@ -621,9 +621,33 @@ def test_bundle_resources_load_as_the_cli_loads_them(answer_set_renders, tmp_pat
             env=environment,
         )
         assert result.returncode == 0, diagnostics.read_text() + result.stderr[-2000:]
-        jobs = json.loads(output.read_text())["resources"]["jobs"]
+        resources = json.loads(output.read_text())["resources"]
         contracts = sorted(p.name.removesuffix(".odcs.yaml") for p in project.glob("contracts/*"))
-        assert sorted(jobs) == sorted([f"{c}_medallion" for c in contracts] + ["governance"])
+        assert sorted(resources["jobs"]) == sorted(
+            [f"{c}_medallion" for c in contracts] + ["governance"]
+        )
+        assert_monitoring_deploys_under_the_run_as_identity(bundle, resources, contracts)
+
+
+def assert_monitoring_deploys_under_the_run_as_identity(bundle, resources, contracts):
+    """The monitoring resources deploy under a target whose run_as is not the deploying
+    identity: the CLI gives alerts the bundle's run_as (so none sets its own), accepts a
+    dashboard only with `embed_credentials: false` from CLI 0.297.0 (databricks/cli#4961, the
+    minimum databricks.yml requires), and has no rule for SQL warehouses.
+
+    Source: databricks/cli `bundle/config/mutator/resourcemutator/run_as.go` (validateRunAs,
+    setRunAsForAlerts); Databricks bundle resources reference (`alerts`, `dashboards`,
+    `sql_warehouses`, https://docs.databricks.com/dev-tools/bundles/resources)."""
+    assert bundle["bundle"]["databricks_cli_version"] == ">= 0.297.0"
+    alerts = resources["alerts"]
+    assert {f"{c}_quarantine" for c in contracts} <= set(alerts)
+    assert all(
+        "run_as" not in alert and "run_as_user_name" not in alert for alert in alerts.values()
+    )
+    (dashboard,) = resources["dashboards"].values()
+    assert dashboard["embed_credentials"] is False
+    (warehouse,) = resources["sql_warehouses"].values()
+    assert warehouse["enable_serverless_compute"] is True and warehouse["warehouse_type"] == "PRO"
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)

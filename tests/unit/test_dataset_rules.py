@@ -363,3 +363,15 @@ def test_the_ordering_proposal_prefers_timestamp_then_date_and_skips_the_key():
 )
 def test_classification_follows_pii_then_masking(pii, masked, expected):
     assert rules.classification(pii, masked) == expected
+
+
+@pytest.mark.parametrize("value", [0.5, 5, 100])
+def test_a_quarantine_threshold_is_a_percentage(value):
+    assert rules.check_quarantine_threshold(value) == []
+
+
+@pytest.mark.parametrize("value", [0, -1, 100.5, "5", True, None])
+def test_a_quarantine_threshold_outside_0_to_100_is_refused(value):
+    (problem,) = rules.check_quarantine_threshold(value)
+    assert problem.rule == "quarantine-threshold"
+    assert str(problem).startswith("quarantine_threshold_percent: ")

@@ -28,6 +28,9 @@ DECIMAL_TYPE = re.compile(r"decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)")
 SIMPLE_TYPES = ("string", "int", "bigint", "double", "boolean", "date", "timestamp")
 COLUMN_KEYS = ("name", "type", "required", "description", "pii")
 MAX_DESCRIPTION_LENGTH = 512
+# Quarantined share of a silver batch (percent of the records read) above which the dataset's
+# quarantine alert fires, when its contract sets no other (customProperties).
+DEFAULT_QUARANTINE_THRESHOLD_PERCENT = 5
 
 # Databricks SQL (ANSI) reserved words: as identifiers they need backticks everywhere.
 _RESERVED_TEXT = """
@@ -529,6 +532,16 @@ def check_row_filter(column_name: Any, allowed_values: Any, columns: Any) -> lis
     return check_row_filter_column(column_name, columns) or check_row_filter_groups(
         column_name, allowed_values
     )
+
+
+def check_quarantine_threshold(value: Any) -> list[Problem]:
+    """The share of a silver batch's records that may go to quarantine before the domain's
+    alert address hears about it: a percentage above 0 and at most 100."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and 0 < value <= 100:
+        return []
+    detail = f"{shown(value)} must be a percentage above 0 and at most 100"
+    return [Problem(("quarantine_threshold_percent",), detail, "quarantine-threshold")]
 
 
 def check_source_table(value: Any) -> list[Problem]:

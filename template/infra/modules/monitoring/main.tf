@@ -40,6 +40,19 @@ resource "azurerm_monitor_action_group" "this" {
   }
 }
 
+# The alert address as a notification destination of the workspace: the Databricks SQL alerts
+# of the bundle (docs/monitoring.md) mail it, found by this name. Only workspace admins create
+# destinations (Notification destinations API), which the apply identity is and the bundle
+# deploy need not be.
+resource "databricks_notification_destination" "alert_address" {
+  display_name = var.names.alert_destination
+  config {
+    email {
+      addresses = [var.alert_email]
+    }
+  }
+}
+
 resource "azurerm_monitor_scheduled_query_rules_alert_v2" "job_failures" {
   name                 = var.names.job_failure_alert
   resource_group_name  = var.resource_group_name

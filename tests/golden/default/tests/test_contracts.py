@@ -117,6 +117,11 @@ def break_source(document):
     return "customProperties.source", "source-type"
 
 
+def break_quarantine_threshold(document):
+    _custom(document, "quarantineThresholdPercent")["value"] = 150
+    return "customProperties.quarantineThresholdPercent", "quarantine-threshold"
+
+
 def break_two_tables(document):
     document["schema"].append(dict(document["schema"][0], name="other"))
     return "schema", "one-table"
@@ -136,6 +141,7 @@ def break_two_tables(document):
         break_ordering_optional,
         break_masked_key,
         break_row_filter_value,
+        break_quarantine_threshold,
     ],
 )
 def test_broken_contract_names_file_field_and_rule(tmp_path, contract, breaker):
@@ -175,3 +181,15 @@ def test_cli_refuses_invalid_contracts_before_any_work(tmp_path, capsys, contrac
     assert main(["--contracts", str(tmp_path), "run", "--root", str(root)]) == 2
     assert "odcs/enum" in capsys.readouterr().err
     assert not root.exists()
+
+
+def test_a_contract_without_a_quarantine_threshold_gets_the_default(tmp_path, contract):
+    """Contracts written before the property existed keep loading (their alert uses 5%)."""
+    from lakehouse_domain.dataset_rules import DEFAULT_QUARANTINE_THRESHOLD_PERCENT
+
+    document = contract_document(contract)
+    document["customProperties"].remove(_custom(document, "quarantineThresholdPercent"))
+    loaded = load_contract(write(tmp_path, document))
+    assert loaded.quarantine_threshold_percent == DEFAULT_QUARANTINE_THRESHOLD_PERCENT
+    written = contract_document(contract)["customProperties"]  # the builder writes it
+    assert any(p["property"] == "quarantineThresholdPercent" for p in written)

@@ -219,6 +219,16 @@ def healthy_workspace(spark) -> dict:
             column["type_text"] = types.get(column["name"], column["type_text"])
         silver["properties"] = recorded_properties(contract)
     expected = verify.Expected(ENVIRONMENT, contracts, PERSONA_TABLE)
+    # SQL Warehouses API list, Alerts V2 list and Lakeview dashboards list.
+    responses["/api/2.0/sql/warehouses"] = {
+        "warehouses": [{"id": "w-1", "name": NAMES["sql_warehouse"]}, {"id": "w-0", "name": "x"}]
+    }
+    responses["/api/2.0/alerts"] = {
+        "alerts": [{"id": f"a-{n}", "display_name": n} for n in expected.alerts]
+    }
+    responses["/api/2.0/lakeview/dashboards"] = {
+        "dashboards": [{"dashboard_id": "d-1", "display_name": NAMES["dashboard"]}]
+    }
     principals = {"pipeline": PIPELINE_APP_ID, "plan": PLAN_APP_ID, **expected.groups}
     for (kind, name), wanted in verify.expected_grants(expected, principals).items():
         responses[f"{uc}/permissions/{kind}/{name}"] = {
@@ -282,7 +292,8 @@ def test_a_healthy_environment_passes_every_check(workspace):
         "grants",
         "tags",
         "contract",
-    } | ({"monitors"} if domain.QUALITY_MONITORS else set())
+        "monitoring",
+    } | ({"anomaly_detection"} if domain.QUALITY_MONITORS else set())
 
 
 def test_make_verify_prints_the_table_and_exits_zero(workspace, capsys):
@@ -394,7 +405,7 @@ def break_monitor(server):
     if not domain.QUALITY_MONITORS:
         pytest.skip("quality_monitors is off in this domain")
     del server.responses[monitor_path("gold")]
-    return "monitors", naming.schema_name(domain.DOMAIN, ENVIRONMENT, "gold")
+    return "anomaly_detection", naming.schema_name(domain.DOMAIN, ENVIRONMENT, "gold")
 
 
 def break_monitor_exclusion(server):
@@ -403,7 +414,17 @@ def break_monitor_exclusion(server):
     key, table = first_table(server, "silver")
     config = server.responses[monitor_path("silver")][1]["anomaly_detection_config"]
     config["excluded_table_full_names"] = [table["full_name"]]
-    return "monitors", table["full_name"]
+    return "anomaly_detection", table["full_name"]
+
+
+def break_alert(server):
+    alerts = server.responses["/api/2.0/alerts"][1]["alerts"]
+    return "monitoring", alerts.pop()["display_name"]
+
+
+def break_dashboard(server):
+    server.responses["/api/2.0/lakeview/dashboards"][1]["dashboards"] = []
+    return "monitoring", NAMES["dashboard"]
 
 
 @pytest.mark.parametrize(
@@ -425,6 +446,8 @@ def break_monitor_exclusion(server):
         break_contract,
         break_monitor,
         break_monitor_exclusion,
+        break_alert,
+        break_dashboard,
     ],
 )
 def test_each_wrong_or_missing_item_fails_naming_the_object(workspace, breaks, capsys):
@@ -438,14 +461,14 @@ def test_each_wrong_or_missing_item_fails_naming_the_object(workspace, breaks, c
 
 def test_monitors_are_not_checked_when_the_domain_answered_no(workspace, monkeypatch):
     monkeypatch.setattr(domain, "QUALITY_MONITORS", False)
-    assert not [r for r in results(workspace) if r.check == "monitors"]
+    assert not [r for r in results(workspace) if r.check == "anomaly_detection"]
 
 
 def test_every_contract_table_of_a_monitored_layer_is_checked(workspace):
     if not domain.QUALITY_MONITORS:
         pytest.skip("quality_monitors is off in this domain")
     contracts = load_contracts(ROOT / "contracts")
-    checked = {r.object for r in results(workspace) if r.check == "monitors"}
+    checked = {r.object for r in results(workspace) if r.check == "anomaly_detection"}
     for contract in contracts:
         silver = naming.table_name(domain.DOMAIN, ENVIRONMENT, "silver", contract.name)
         assert {silver, f"{silver}{naming.QUARANTINE_SUFFIX}"} <= checked

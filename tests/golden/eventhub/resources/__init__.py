@@ -1,5 +1,6 @@
-"""Bundle resources derived from the contracts: one job per dataset and the governance job
-(managed by the template)."""
+"""Bundle resources derived from the contracts: one job per dataset, the governance job, and
+the monitoring of the environment: a SQL warehouse, each dataset's alerts and the operations
+dashboard (managed by the template)."""
 
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ if SOURCE not in sys.path:
 from lakehouse_domain.contract import load_contracts  # noqa: E402
 
 from .jobs import governance_job, medallion_job  # noqa: E402
+from .monitoring import DASHBOARD_KEY, WAREHOUSE_KEY, alerts, dashboard, sql_warehouse  # noqa: E402
 
 # The personal development target (databricks.yml) works on the dev environment's catalog.
 PERSONAL_TARGET = "personal"
@@ -32,4 +34,10 @@ def load_resources(bundle: Bundle) -> Resources:
     for contract in contracts:
         resources.add_job(f"{contract.name}_medallion", medallion_job(contract, environment))
     resources.add_job("governance", governance_job(environment))
+    pipeline_may_use = bundle.target != PERSONAL_TARGET
+    resources.add_sql_warehouse(WAREHOUSE_KEY, sql_warehouse(environment, pipeline_may_use))
+    for contract in contracts:
+        for key, alert in alerts(contract, environment).items():
+            resources.add_alert(key, alert)
+    resources.add_dashboard(DASHBOARD_KEY, dashboard(environment))
     return resources

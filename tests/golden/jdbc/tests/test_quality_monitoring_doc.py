@@ -42,8 +42,8 @@ def test_every_path_check_group_and_command_the_page_names_is_real():
     assert "databricks_data_quality_monitor" in (MODULE / "main.tf").read_text()
     for path in re.findall(r"`((?:infra|docs)/[\w./-]+)`", text):
         assert (ROOT / path).exists(), path
-    assert "`monitors`" in text and "monitors" in verify.CHECKS
-    assert "ONLY=monitors" in text and "ONLY" in (ROOT / "Makefile").read_text()
+    assert "`anomaly_detection`" in text and "anomaly_detection" in verify.CHECKS
+    assert "ONLY=anomaly_detection" in text and "ONLY" in (ROOT / "Makefile").read_text()
     for group in (domain.ENGINEERS_GROUP, domain.ANALYSTS_GROUP, domain.PII_READERS_GROUP):
         assert f"`{group}`" in text
     assert "--data quality_monitors=false" in text

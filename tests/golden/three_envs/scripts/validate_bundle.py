@@ -4,9 +4,9 @@
 pull-request jobs get none. This loads every target of databricks.yml through
 databricks-bundles' own entry point, exactly as the Databricks CLI calls it (`.venv` python,
 bundle root as working directory, no PYTHONPATH, the configuration with the target selected),
-re-validates every job against the typed models, which reject unknown keys and wrong types at
-any depth, and checks each target's keys and permission levels against the bundle
-configuration reference (the models do not cover targets).
+re-validates every job, SQL warehouse, alert and dashboard against the typed models, which
+reject unknown keys and wrong types at any depth, and checks each target's keys and permission
+levels against the bundle configuration reference (the models do not cover targets).
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from databricks.bundles.alerts import Alert
+from databricks.bundles.dashboards import Dashboard
 from databricks.bundles.jobs import Job
+from databricks.bundles.sql_warehouses import SqlWarehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 # Databricks bundle configuration reference, `targets.<name>` and top-level `permissions`.
@@ -30,6 +33,8 @@ TARGET_KEYS = {
 MODES = {"development", "production"}
 PERMISSION_LEVELS = {"CAN_VIEW", "CAN_MANAGE", "CAN_RUN"}
 PRINCIPALS = {"user_name", "group_name", "service_principal_name"}
+# The bundle's resource types and the model each is re-validated against.
+MODELS = {"jobs": Job, "sql_warehouses": SqlWarehouse, "alerts": Alert, "dashboards": Dashboard}
 
 
 def target_problems(name: str, target: dict) -> list[str]:
@@ -85,14 +90,17 @@ def main() -> int:
             problems += target_problems(target, settings or {})
             resources, errors = load_target(bundle, target, variables, Path(work))
             problems += [f"target {target}: {error}" for error in errors]
-            for key, job in resources.get("jobs", {}).items():
-                try:
-                    if Job.from_dict(job).as_dict() != job:
-                        problems.append(f"target {target}: job {key} does not round-trip")
-                except Exception as error:  # the models name the offending field
-                    problems.append(f"target {target}: job {key}: {error}")
-            jobs = ", ".join(sorted(resources.get("jobs", {}))) or "none"
-            print(f"{target}: {'invalid' if errors else 'valid'} (jobs: {jobs})")
+            for kind, model in MODELS.items():
+                for key, spec in resources.get(kind, {}).items():
+                    try:
+                        if model.from_dict(spec).as_dict() != spec:
+                            problems.append(f"target {target}: {kind} {key} does not round-trip")
+                    except Exception as error:  # the models name the offending field
+                        problems.append(f"target {target}: {kind} {key}: {error}")
+            listed = "; ".join(
+                f"{kind}: {', '.join(sorted(resources.get(kind, {}))) or 'none'}" for kind in MODELS
+            )
+            print(f"{target}: {'invalid' if errors else 'valid'} ({listed})")
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

@@ -94,6 +94,7 @@ module "monitoring" {
     action_group_short_name = local.names.action_group_short_name
     job_failure_alert       = local.names.job_failure_alert
     ingestion_lag_alert     = local.names.ingestion_lag_alert
+    alert_destination       = local.names.alert_destination
   }
   resource_group_name = data.azurerm_resource_group.this.name
   location            = data.azurerm_resource_group.this.location

@@ -23,9 +23,12 @@ tags        protected tables carry their domain and classification tags, PII col
 contract    each silver table records the contract that wrote it (``lakehouse.*`` table
             properties, set by the engine) and the deployed contract does not break it: a
             breaking change waits for its silver rebuild (README: Changing a contract)
-monitors    when the quality_monitors answer is yes: the silver and gold schemas each have a
+anomaly_detection
+            when the quality_monitors answer is yes: the silver and gold schemas each have a
             data quality monitor with anomaly detection (infra/modules/quality_monitoring), and
             no table of a contract (silver, its quarantine, gold) is excluded from it
+monitoring  the bundle's SQL warehouse, each contract's alerts and the operations dashboard
+            exist (by name; docs/monitoring.md)
 
 Every name comes from the naming core and the contracts. Each check yields one row of a
 pass/fail table naming the object; a table not created yet (no run yet) is skipped, not
@@ -40,7 +43,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import domain, naming
+from . import domain, monitoring, naming
 from .contract import Contract
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
@@ -99,6 +102,16 @@ class Expected:
 
     def function(self, name: str) -> str:
         return naming.governance_function(domain.DOMAIN, self.environment, name)
+
+    @property
+    def alerts(self) -> list[str]:
+        """Names of every contract's alerts (``monitoring.alert_specs`` says which exist)."""
+        table = naming.run_history_table(domain.DOMAIN, self.environment)
+        return [
+            naming.alert_name(domain.DOMAIN, contract.name, self.environment, kind)
+            for contract in self.contracts
+            for kind in monitoring.alert_specs(contract, table)
+        ]
 
 
 class VerifyError(ValueError):
@@ -295,6 +308,26 @@ def check_jobs(workspace, expected: Expected, run_as: str | None) -> Iterator[Re
             yield Result("job", name, PASS, "runs as the pipeline; last run succeeded")
 
 
+def check_monitoring(workspace, expected: Expected) -> Iterator[Result]:
+    """Each object deployed by the bundle's monitoring, found by its name; an alert's or the
+    dashboard's own page in the workspace shows its last state."""
+    listed = {
+        "warehouse": {w.name for w in workspace.warehouses.list()},
+        "alert": {a.display_name for a in workspace.alerts_v2.list_alerts()},
+        "dashboard": {d.display_name for d in workspace.lakeview.list()},
+    }
+    wanted = [
+        ("warehouse", expected.names["sql_warehouse"]),
+        *(("alert", name) for name in expected.alerts),
+        ("dashboard", expected.names["dashboard"]),
+    ]
+    for kind, name in wanted:
+        if name in listed[kind]:
+            yield Result("monitoring", name, PASS, f"{kind} exists")
+        else:
+            yield Result("monitoring", name, FAIL, f"no {kind} of this name (bundle deploy)")
+
+
 def protected_tables(workspace, expected: Expected) -> Iterator[tuple[Contract, object, object]]:
     """(contract, expected protection, live table or None) of every protected table."""
     from .gold import transform_for
@@ -455,7 +488,7 @@ def monitored_tables(expected: Expected, layer: str) -> list[str]:
     return tables
 
 
-def check_monitors(workspace, expected: Expected) -> Iterator[Result]:
+def check_anomaly_detection(workspace, expected: Expected) -> Iterator[Result]:
     """Anomaly detection is a monitor on the schema (addressed by its schema_id) that covers
     every table in it except those it lists as excluded (Data Quality Monitoring API,
     GET /api/data-quality/v1/monitors/schema/{schema_id};
@@ -465,6 +498,7 @@ def check_monitors(workspace, expected: Expected) -> Iterator[Result]:
 
     if not domain.QUALITY_MONITORS:
         return
+    check = "anomaly_detection"
     for layer in MONITORED_LAYERS:
         schema = expected.schema(layer)
         schema_id = workspace.schemas.get(schema).schema_id
@@ -475,17 +509,17 @@ def check_monitors(workspace, expected: Expected) -> Iterator[Result]:
         config = monitor.anomaly_detection_config if monitor else None
         if config is None:
             detail = "no anomaly detection monitor (infra/modules/quality_monitoring)"
-            yield Result("monitors", schema, FAIL, detail)
+            yield Result(check, schema, FAIL, detail)
             continue
-        yield Result("monitors", schema, PASS, "anomaly detection on the schema")
+        yield Result(check, schema, PASS, "anomaly detection on the schema")
         excluded = set(config.excluded_table_full_names or [])
         for table in monitored_tables(expected, layer):
             if table in excluded:
-                yield Result("monitors", table, FAIL, f"excluded from the {schema} monitor")
+                yield Result(check, table, FAIL, f"excluded from the {schema} monitor")
             elif _table(workspace, table) is None:
-                yield Result("monitors", table, SKIP, "table not created yet (no run yet)")
+                yield Result(check, table, SKIP, "table not created yet (no run yet)")
             else:
-                yield Result("monitors", table, PASS, f"covered by the {schema} monitor")
+                yield Result(check, table, PASS, f"covered by the {schema} monitor")
 
 
 # --- Running -----------------------------------------------------------------------------
@@ -493,7 +527,8 @@ def check_monitors(workspace, expected: Expected) -> Iterator[Result]:
 
 CHECKS = (
     "metastore", "catalog", "schema", "group", "identity",
-    "network", "job", "masks", "grants", "tags", "contract", "monitors",
+    "network", "job", "masks", "grants", "tags", "contract", "anomaly_detection",
+    "monitoring",
 )  # fmt: skip
 
 
@@ -544,7 +579,8 @@ def run_checks(
     guarded("grants", lambda: check_grants(workspace, expected, principals))
     guarded("tags", lambda: check_tags(workspace, expected))
     guarded("contract", lambda: check_contracts(workspace, expected))
-    guarded("monitors", lambda: check_monitors(workspace, expected))
+    guarded("anomaly_detection", lambda: check_anomaly_detection(workspace, expected))
+    guarded("monitoring", lambda: check_monitoring(workspace, expected))
     return results
 
 

@@ -14,9 +14,16 @@ from typing import Any
 
 import yaml
 
-from .dataset_rules import TEMPORAL_TYPES, classification, normalize_columns, odcs_types
+from .dataset_rules import (
+    DEFAULT_QUARANTINE_THRESHOLD_PERCENT,
+    TEMPORAL_TYPES,
+    classification,
+    normalize_columns,
+    odcs_types,
+)
 
 ODCS_API_VERSION = "v3.1.0"
+QUARANTINE_THRESHOLD_PROPERTY = "quarantineThresholdPercent"
 
 
 class _IndentedDumper(yaml.SafeDumper):
@@ -48,6 +55,12 @@ def _source(answers: Mapping[str, Any]) -> dict[str, Any]:
 def _ordering(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The column that orders versions of a record: silver keeps the newest."""
     return [{"property": "orderingColumn", "value": answers["ordering_column"]}]
+
+
+def _quarantine_threshold(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The quarantined share of a silver batch (percent) above which the domain is alerted."""
+    value = answers.get("quarantine_threshold_percent", DEFAULT_QUARANTINE_THRESHOLD_PERCENT)
+    return [{"property": QUARANTINE_THRESHOLD_PROPERTY, "value": value}]
 
 
 def _row_filter(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -200,6 +213,7 @@ def build_contract(
         ],
         "customProperties": [{"property": "source", "value": _source(answers)}]
         + _ordering(answers)
+        + _quarantine_threshold(answers)
         + _row_filter(answers),
         "servers": _servers(answers, names_by_env),
         "schema": [

@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         "--only",
         default="",
         help="comma-separated checks to run (default: all): metastore, catalog, schema, group, "
-        "identity, network, job, masks, grants, tags, contract",
+        "identity, network, job, masks, grants, tags, contract, anomaly_detection, monitoring",
     )
     return parser
 

@@ -19,6 +19,7 @@ import jsonschema
 import yaml
 
 from . import dataset_rules
+from .contract_builder import QUARANTINE_THRESHOLD_PROPERTY
 from .dataset_rules import FILE_FORMATS, JDBC_ENGINES, SOURCE_TYPES
 from .problems import Problem
 
@@ -87,6 +88,11 @@ class Contract:
     # The column that says which version of a record is newest (late updates win): a required
     # timestamp, date, int or bigint declared by the contract (customProperties.orderingColumn).
     ordering_column: str = field(kw_only=True)
+    # Percent of a silver batch's records quarantined above which the domain is alerted
+    # (customProperties.quarantineThresholdPercent; contracts written before it get the default).
+    quarantine_threshold_percent: float = field(
+        kw_only=True, default=dataset_rules.DEFAULT_QUARANTINE_THRESHOLD_PERCENT
+    )
 
     @property
     def column_names(self) -> list[str]:
@@ -127,6 +133,7 @@ _ANSWER_FIELDS = {
     "row_filter_groups": "customProperties.rowFilter.allowedValues",
     "jdbc_source_table": "customProperties.source.table",
     "jdbc_incremental_column": "customProperties.source.incrementalColumn",
+    "quarantine_threshold_percent": f"customProperties.{QUARANTINE_THRESHOLD_PROPERTY}",
 }
 _COLUMN_FIELDS = {"type": "physicalType", "pii": "tags"}
 
@@ -201,6 +208,10 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         found += dataset_rules.check_primary_key(primary_key, answers)
         found += dataset_rules.check_masking_rules(masking, answers, primary_key)
         found += dataset_rules.check_ordering_column(ordering, answers, primary_key)
+    threshold = custom.get(
+        QUARANTINE_THRESHOLD_PROPERTY, dataset_rules.DEFAULT_QUARANTINE_THRESHOLD_PERCENT
+    )
+    found += dataset_rules.check_quarantine_threshold(threshold)
     if row_filter is not None:
         found += dataset_rules.check_row_filter(
             row_filter.get("column"), row_filter.get("allowedValues"), answers
@@ -246,6 +257,7 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         if row_filter
         else None,
         ordering_column=ordering,
+        quarantine_threshold_percent=float(threshold),
     )
 
 

@@ -167,6 +167,11 @@ def job_name(domain: str, dataset: str, env: str) -> str:
     return f"{domain}-{dataset.replace('_', '-')}-{env}"
 
 
+def alert_name(domain: str, dataset: str, env: str, kind: str) -> str:
+    """Databricks SQL alert of one dataset in one environment (``kind``: what it watches)."""
+    return f"{job_name(domain, dataset, env)}-{kind}"
+
+
 def governance_job_name(domain: str, env: str) -> str:
     """Databricks job that applies the masks, row filters and tags of every dataset (the
     environment comes before "governance", so no dataset's job can take this name)."""
@@ -273,6 +278,11 @@ def environment_names(domain: str, env: str, suffix: str) -> dict[str, str]:
         "landing_location": _checked_uc(f"{catalog}_landing"),
         "catalog_location": _checked_uc(f"{catalog}_root"),
         "secret_scope": f"{domain}-{env}",
+        # Monitoring: the SQL warehouse alerts and the dashboard run on, the notification
+        # destination alerts mail (Terraform creates it), the operations dashboard.
+        "sql_warehouse": f"{domain}-{env}-monitoring",
+        "alert_destination": f"{domain}-{env}-alert-address",
+        "dashboard": f"{domain}-{env}-operations",
         # Folder of the landing container the landing volume is registered on (never its root).
         "landing_volume_directory": "files",
     }

@@ -5,5 +5,9 @@ terraform {
       source  = "hashicorp/azurerm"
       version = ">= 5.10, < 6.0"
     }
+    databricks = {
+      source  = "databricks/databricks"
+      version = ">= 1.138, < 2.0"
+    }
   }
 }

@@ -1,11 +1,12 @@
 variable "names" {
-  description = "Names from the naming core: log_analytics_workspace, action_group, action_group_short_name, job_failure_alert, ingestion_lag_alert."
+  description = "Names from the naming core: log_analytics_workspace, action_group, action_group_short_name, job_failure_alert, ingestion_lag_alert, alert_destination (the workspace's notification destination)."
   type = object({
     log_analytics_workspace = string
     action_group            = string
     action_group_short_name = string
     job_failure_alert       = string
     ingestion_lag_alert     = string
+    alert_destination       = string
   })
   validation {
     condition     = length(var.names.action_group_short_name) <= 12
@@ -24,7 +25,7 @@ variable "location" {
 }
 
 variable "alert_email" {
-  description = "Email that receives job failure and ingestion lag alerts."
+  description = "Email that receives job failure and ingestion lag alerts, and the Databricks SQL alerts."
   type        = string
   validation {
     condition     = can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alert_email))
