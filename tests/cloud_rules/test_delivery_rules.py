@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from support.generated_venv import generated_repo_venv
 from support.render import answer_set_names
@@ -648,6 +650,26 @@ def assert_monitoring_deploys_under_the_run_as_identity(bundle, resources, contr
     assert dashboard["embed_credentials"] is False
     (warehouse,) = resources["sql_warehouses"].values()
     assert warehouse["enable_serverless_compute"] is True and warehouse["warehouse_type"] == "PRO"
+
+
+@pytest.mark.parametrize("name", ANSWER_SETS)
+def test_the_cli_the_workflows_install_meets_the_bundle_minimum(answer_set_renders, name):
+    """The Databricks CLI that deploys is at least the version databricks.yml requires (the
+    CLI refuses a bundle whose `databricks_cli_version` it does not meet). The pinned
+    databricks/setup-cli installs the CLI of its own release when no `version` input is
+    given: its release commits are "Release CLI v<x>", its `VERSION` file holds that version
+    and `setup_release.sh` reads it when `VERSION` is unset.
+
+    Source: databricks/setup-cli `action.yml` and `setup_release.sh` at 6bb7075 ("Release CLI
+    v1.13.0"); Databricks bundle configuration reference, `bundle.databricks_cli_version`."""
+    project = answer_set_renders[name]
+    action = project / ".github" / "actions" / "setup-databricks-cli" / "action.yml"
+    (step,) = load_yaml(action)["runs"]["steps"]
+    assert "with" not in step, "a version input would replace the release's own CLI"
+    pin = re.search(r"databricks/setup-cli@[0-9a-f]{40}\s+# v(\S+)", action.read_text())
+    assert pin, "the setup-cli pin carries its release version as a comment"
+    minimum = load_yaml(project / "databricks.yml")["bundle"]["databricks_cli_version"]
+    assert Version(pin.group(1)) in SpecifierSet(minimum.replace(" ", ""))
 
 
 @pytest.mark.parametrize("name", ANSWER_SETS)
