@@ -72,6 +72,26 @@ class RowFilter:
 
 
 @dataclass(frozen=True)
+class Changes:
+    """How silver applies the changes a source sends (customProperties ``deletes`` and
+    ``history``). The default keeps the latest version of each key and deletes nothing."""
+
+    # A record whose ``delete_column`` holds one of ``delete_values`` deletes its key:
+    # ``hard`` removes the silver row, ``soft`` keeps it with ``_deleted`` true.
+    delete_column: str | None = None
+    delete_values: tuple[str | bool, ...] = ()
+    delete_mode: str = "hard"
+    # 1: one row per key (the latest version); 2: a row per version of the tracked columns.
+    scd_type: int = 1
+    tracked_columns: tuple[str, ...] = ()
+
+    @property
+    def soft_deletes(self) -> bool:
+        """Silver keeps deleted keys flagged (type 2 always keeps them, as history)."""
+        return self.delete_column is not None and self.delete_mode == "soft"
+
+
+@dataclass(frozen=True)
 class Contract:
     path: Path
     id: str
@@ -87,6 +107,7 @@ class Contract:
     # The column that says which version of a record is newest (late updates win): a required
     # timestamp, date, int or bigint declared by the contract (customProperties.orderingColumn).
     ordering_column: str = field(kw_only=True)
+    changes: Changes = field(default_factory=Changes, kw_only=True)
 
     @property
     def column_names(self) -> list[str]:
@@ -127,6 +148,11 @@ _ANSWER_FIELDS = {
     "row_filter_groups": "customProperties.rowFilter.allowedValues",
     "jdbc_source_table": "customProperties.source.table",
     "jdbc_incremental_column": "customProperties.source.incrementalColumn",
+    "delete_column": "customProperties.deletes.column",
+    "delete_values": "customProperties.deletes.values",
+    "delete_mode": "customProperties.deletes.mode",
+    "scd_type": "customProperties.history.scdType",
+    "tracked_columns": "customProperties.history.trackedColumns",
 }
 _COLUMN_FIELDS = {"type": "physicalType", "pii": "tags"}
 
@@ -201,6 +227,18 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         found += dataset_rules.check_primary_key(primary_key, answers)
         found += dataset_rules.check_masking_rules(masking, answers, primary_key)
         found += dataset_rules.check_ordering_column(ordering, answers, primary_key)
+    deletes, history = _mapping(custom.get("deletes")), _mapping(custom.get("history"))
+    if answers:
+        found += dataset_rules.check_changes(
+            deletes.get("column"),
+            deletes.get("values"),
+            deletes.get("mode"),
+            history.get("scdType"),
+            history.get("trackedColumns"),
+            answers,
+            primary_key,
+            ordering,
+        )
     if row_filter is not None:
         found += dataset_rules.check_row_filter(
             row_filter.get("column"), row_filter.get("allowedValues"), answers
@@ -246,7 +284,29 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         if row_filter
         else None,
         ordering_column=ordering,
+        changes=_changes(deletes, history, answers, primary_key, ordering),
     )
+
+
+def _mapping(value: Any) -> dict:
+    """An optional custom property holding a mapping; anything else reads as empty (and the
+    rules then name the missing fields)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _changes(deletes: dict, history: dict, answers: list, keys: list, ordering: str) -> Changes:
+    column = deletes.get("column") or None
+    values: tuple = ()
+    if column is not None:
+        boolean = next(a["type"] for a in answers if a["name"] == column) == "boolean"
+        values = (True,) if boolean else tuple(deletes["values"])
+    scd_type = dataset_rules.scd_type_number(history.get("scdType"))
+    tracked = history.get("trackedColumns") or (
+        dataset_rules.default_tracked_columns(answers, keys, ordering, column)
+        if scd_type == 2
+        else []
+    )
+    return Changes(column, values, deletes.get("mode") or "hard", scd_type, tuple(tracked))
 
 
 def _library_argument(prop: dict, metric: str, argument: str) -> Any:

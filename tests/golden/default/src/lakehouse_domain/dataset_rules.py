@@ -1,4 +1,5 @@
-"""Rules for a dataset definition: name, columns, keys, ordering, masks, source, row filter.
+"""Rules for a dataset definition: name, columns, keys, ordering, masks, deletes, history,
+source, row filter.
 
 One implementation serves ``add-dataset`` and the contract loader (the template's
 questionnaire used the same rules when it rendered this repository). Standard library only.
@@ -464,6 +465,133 @@ def watermark_problems(column_name: Any, columns: Any, where: tuple) -> list[Pro
 
 def check_watermark_column(column_name: Any, columns: Any) -> list[Problem]:
     return watermark_problems(column_name, columns, ("jdbc_incremental_column",))
+
+
+# --------------------------------------------------------------------------------------------
+# Deletes and history (how silver applies changes)
+# --------------------------------------------------------------------------------------------
+DELETE_MODES = ("hard", "soft")
+SCD_TYPES = (1, 2)
+# A delete marker is a text column (an operation code such as 'D') or a boolean flag.
+DELETE_COLUMN_TYPES = ("string", "boolean")
+
+
+def scd_type_number(value: Any) -> int | None:
+    """1 or 2 from an answer (Copier records text), or None when it is neither."""
+    if value in (None, ""):
+        return 1
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    return int(text) if text in ("1", "2") else None
+
+
+def _delete_column_problems(column_name: Any, by_name: dict, primary_key: Any, ordering: Any):
+    where = ("delete_column",)
+    if not isinstance(column_name, str) or column_name not in by_name:
+        return [Problem(where, f"{shown(column_name)} is not a column", "delete-column")]
+    column = by_name[column_name]
+    if column.get("type") not in DELETE_COLUMN_TYPES:
+        detail = (
+            f"{column_name!r} is {column.get('type')}; a delete marker is a string "
+            "(operation code) or boolean (deleted flag) column"
+        )
+        return [Problem(where, detail, "delete-column-type")]
+    if isinstance(primary_key, list) and column_name in primary_key:
+        detail = f"{column_name!r} is in the primary key; the marker says what happened to a key"
+        return [Problem(where, detail, "delete-column-not-key")]
+    if column_name == ordering:
+        detail = f"{column_name!r} is the ordering column; the marker needs its own column"
+        return [Problem(where, detail, "delete-column-not-ordering")]
+    if column.get("pii") is not None:
+        return [Problem(where, f"{column_name!r} is PII", "delete-column-not-pii")]
+    return []
+
+
+def _delete_values_problems(values: Any, column_type: str) -> list[Problem]:
+    where = ("delete_values",)
+    if column_type == "boolean":
+        if values in (None, [], [True], ["true"]):
+            return []
+        detail = f"{shown(values)}: a boolean marker deletes when true; leave it empty or [true]"
+        return [Problem(where, detail, "delete-values")]
+    if not isinstance(values, list) or not values:
+        detail = "must list the marker values that mean deleted, e.g. [D]"
+        return [Problem(where, detail, "delete-values")]
+    problems = []
+    for index, value in enumerate(values):
+        # Compared in SQL as literals: the same safe alphabet as row-filter values.
+        if detail := row_filter_value_problem(value):
+            problems.append(Problem((*where, index), detail, "delete-values"))
+    return problems
+
+
+def check_changes(
+    delete_column: Any,
+    delete_values: Any,
+    delete_mode: Any,
+    scd_type: Any,
+    tracked_columns: Any,
+    columns: Any,
+    primary_key: Any,
+    ordering_column: Any,
+) -> list[Problem]:
+    """The optional delete marker (a column and the values meaning deleted, applied hard or
+    soft) and the history kept (SCD type 1 or 2 with its tracked columns). Empty answers
+    keep the default: no deletes, SCD type 1."""
+    by_name = _columns_by_name(columns)
+    problems: list[Problem] = []
+    if delete_column in (None, ""):
+        if delete_values:
+            detail = "delete values are given but delete_column is empty"
+            problems.append(Problem(("delete_values",), detail, "delete-column"))
+    else:
+        found = _delete_column_problems(delete_column, by_name, primary_key, ordering_column)
+        problems += found or _delete_values_problems(
+            delete_values, by_name[delete_column].get("type")
+        )
+    if delete_mode not in (None, "", *DELETE_MODES):
+        detail = f"{shown(delete_mode)} is not a delete mode; allowed: {', '.join(DELETE_MODES)}"
+        problems.append(Problem(("delete_mode",), detail, "delete-mode"))
+    scd = scd_type_number(scd_type)
+    if scd is None:
+        detail = f"{shown(scd_type)} is not an SCD type; allowed: 1 (latest only), 2 (history)"
+        problems.append(Problem(("scd_type",), detail, "scd-type"))
+    if tracked_columns in (None, "", []):
+        return problems
+    where = ("tracked_columns",)
+    if scd != 2:
+        detail = "tracked columns need scd_type 2 (type 1 keeps only the latest version)"
+        return [*problems, Problem(where, detail, "tracked-needs-scd2")]
+    names = _names(tracked_columns)
+    if names is None:
+        detail = "must be a list of column names, e.g. [status, limit_amount]"
+        return [*problems, Problem(where, detail, "tracked-columns")]
+    keys = primary_key if isinstance(primary_key, list) else []
+    for index, name in enumerate(names):
+        if not isinstance(name, str) or name not in by_name:
+            detail = f"{shown(name)} is not a column"
+        elif names.index(name) != index:
+            detail = f"{name!r} is listed twice"
+        elif name in keys or name in (ordering_column, delete_column):
+            detail = (
+                f"{name!r} is a key, the ordering column or the delete marker; "
+                "track the columns whose changes open a new version"
+            )
+        else:
+            continue
+        problems.append(Problem((*where, index), detail, "tracked-columns"))
+    return problems
+
+
+def default_tracked_columns(
+    columns: Any, primary_key: Any, ordering_column: Any, delete_column: Any
+) -> list[str]:
+    """SCD2 without tracked columns tracks every column outside the key, the ordering
+    column and the delete marker."""
+    keys = primary_key if isinstance(primary_key, list) else []
+    skipped = {*keys, ordering_column, delete_column}
+    return [name for name in _columns_by_name(columns) if name not in skipped]
 
 
 # --------------------------------------------------------------------------------------------
