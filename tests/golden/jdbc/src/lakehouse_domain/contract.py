@@ -19,7 +19,7 @@ import jsonschema
 import yaml
 
 from . import dataset_rules
-from .dataset_rules import FILE_FORMATS, JDBC_ENGINES, SOURCE_TYPES
+from .dataset_rules import FILE_FORMATS, JDBC_DELETE_CAPTURES, JDBC_ENGINES, SOURCE_TYPES
 from .problems import Problem
 
 
@@ -61,6 +61,8 @@ class Source:
     engine: str | None = None
     table: str | None = None
     incremental_column: str | None = None
+    # How the source table shows deletes (JDBC): none, soft_delete_column or change_table.
+    delete_capture: str = "none"
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,7 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         found += dataset_rules.check_masking_rules(masking, answers, primary_key)
         found += dataset_rules.check_ordering_column(ordering, answers, primary_key)
     deletes, history = _mapping(custom.get("deletes")), _mapping(custom.get("history"))
+    capture = _mapping(custom.get("source")).get("deleteCapture", "none")
     if answers:
         found += dataset_rules.check_changes(
             deletes.get("column"),
@@ -238,6 +241,7 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
             answers,
             primary_key,
             ordering,
+            capture,
         )
     if row_filter is not None:
         found += dataset_rules.check_row_filter(
@@ -363,12 +367,17 @@ def _parse_source(value: Any, columns: list[dict]) -> tuple[Source, list[str]]:
         f"{where}.incrementalColumn: {p.detail} [rule: {p.rule}]"
         for p in dataset_rules.watermark_problems(value.get("incrementalColumn"), columns, ())
     ]
+    capture = value.get("deleteCapture", "none")
+    if capture not in JDBC_DELETE_CAPTURES:
+        detail = f"must be one of {', '.join(JDBC_DELETE_CAPTURES)}"
+        problems.append(f"{where}.deleteCapture: {detail} [rule: delete-capture]")
     return (
         Source(
             type=kind,
             engine=value.get("engine"),
             table=value.get("table"),
             incremental_column=value.get("incrementalColumn"),
+            delete_capture=capture,
         ),
         problems,
     )

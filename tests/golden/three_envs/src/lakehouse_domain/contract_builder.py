@@ -14,7 +14,13 @@ from typing import Any
 
 import yaml
 
-from .dataset_rules import TEMPORAL_TYPES, classification, normalize_columns, odcs_types
+from .dataset_rules import (
+    TEMPORAL_TYPES,
+    classification,
+    normalize_columns,
+    odcs_types,
+    scd_type_number,
+)
 
 ODCS_API_VERSION = "v3.1.0"
 
@@ -37,17 +43,38 @@ def _source(answers: Mapping[str, Any]) -> dict[str, Any]:
             "partitions": int(answers["eventhub_partitions"]),
             "retentionDays": int(answers["eventhub_retention_days"]),
         }
-    return {
+    source = {
         "type": kind,
         "engine": answers["jdbc_engine"],
         "table": answers["jdbc_source_table"],
         "incrementalColumn": answers["jdbc_incremental_column"],
     }
+    capture = answers.get("jdbc_delete_capture") or "none"
+    if capture != "none":
+        source["deleteCapture"] = capture
+    return source
 
 
 def _ordering(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The column that orders versions of a record: silver keeps the newest."""
     return [{"property": "orderingColumn", "value": answers["ordering_column"]}]
+
+
+def _changes(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Deletes and history, written only when they differ from the default (no deletes,
+    SCD type 1), so a contract without them reads as before."""
+    properties = []
+    column = answers.get("delete_column")
+    if column:
+        deletes = {"column": column, "values": list(answers.get("delete_values") or [])}
+        deletes["mode"] = answers.get("delete_mode") or "hard"
+        properties.append({"property": "deletes", "value": deletes})
+    if scd_type_number(answers.get("scd_type")) == 2:
+        history: dict[str, Any] = {"scdType": 2}
+        if answers.get("tracked_columns"):
+            history["trackedColumns"] = list(answers["tracked_columns"])
+        properties.append({"property": "history", "value": history})
+    return properties
 
 
 def _row_filter(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -200,6 +227,7 @@ def build_contract(
         ],
         "customProperties": [{"property": "source", "value": _source(answers)}]
         + _ordering(answers)
+        + _changes(answers)
         + _row_filter(answers),
         "servers": _servers(answers, names_by_env),
         "schema": [
