@@ -167,8 +167,9 @@ def merge_sql(
     deletes: DeleteMarker | None = None,
 ) -> str:
     """The Databricks MERGE statement of ``DatabricksStorage.merge`` (``target`` is the
-    catalog, schema and table name). Clauses of one kind apply in order, the first whose
-    condition holds (Databricks "MERGE INTO"): a delete row never reaches UPDATE or INSERT."""
+    catalog, schema and table name). Of the WHEN MATCHED clauses the first whose condition
+    holds applies (Databricks SQL reference, "MERGE INTO"), so a delete never reaches UPDATE;
+    the INSERT clause excludes deletes itself."""
     on = merge_condition(keys, SPARK_SQL)
     source = spark_identifier(source_view)
     # WITH SCHEMA EVOLUTION: a contract's new optional column reaches the table (rows written
@@ -285,6 +286,8 @@ class DatabricksStorage:
                 deletes,
             )
         ).first()
+        # MERGE returns one row: num_affected_rows, num_updated_rows, num_deleted_rows,
+        # num_inserted_rows (Delta Lake's MergeIntoCommand output).
         return MergeCounts(
             source_rows,
             int(metrics["num_inserted_rows"]),
