@@ -48,5 +48,6 @@ def current_rows(silver: DataFrame, contract: Contract) -> DataFrame:
     if contract.changes.scd_type == 2:
         silver = silver.where(F.col(IS_CURRENT))
     elif contract.changes.soft_deletes:
-        silver = silver.where(~F.col(DELETED))
+        # Rows merged before soft deletes were turned on read null: not deleted.
+        silver = silver.where(~F.coalesce(F.col(DELETED), F.lit(False)))
     return silver.drop(*BOOKKEEPING)

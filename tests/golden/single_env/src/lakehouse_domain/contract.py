@@ -106,8 +106,9 @@ class Contract:
     source: Source
     freshness_hours: float | None
     row_filter: RowFilter | None = None
-    # The column that says which version of a record is newest (late updates win): a required
-    # timestamp, date, int or bigint declared by the contract (customProperties.orderingColumn).
+    # The sequence of changes: the column that says which version of a record is newest (late
+    # updates do not win; deletes and SCD2 validity follow it too): a required timestamp,
+    # date, int or bigint declared by the contract (customProperties.orderingColumn).
     ordering_column: str = field(kw_only=True)
     changes: Changes = field(default_factory=Changes, kw_only=True)
 

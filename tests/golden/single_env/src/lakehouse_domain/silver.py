@@ -19,7 +19,7 @@ from . import history, naming
 from .changes import DELETED, VALID_FROM, delete_marker, is_delete
 from .contract import Contract
 from .quality import failed_rules, record_rules, typed
-from .storage import MergeCounts, Storage
+from .storage import DeleteMarker, MergeCounts, Storage
 
 LINEAGE = ("_source", "_record_id", "_ingest_batch", "_ingested_at")
 
@@ -110,7 +110,9 @@ def process(bronze: DataFrame, contract: Contract, storage: Storage) -> SilverOu
         storage.release(checked)
 
 
-def merge_latest(rows: DataFrame, contract: Contract, storage: Storage, deletes) -> MergeCounts:
+def merge_latest(
+    rows: DataFrame, contract: Contract, storage: Storage, deletes: DeleteMarker | None
+) -> MergeCounts:
     """SCD type 1: one row per key, the newest version (hard deletes remove the row)."""
     return storage.merge(
         "silver",
@@ -123,27 +125,23 @@ def merge_latest(rows: DataFrame, contract: Contract, storage: Storage, deletes)
 
 
 def merge_history(versions: DataFrame, contract: Contract, storage: Storage) -> MergeCounts:
-    """SCD type 2. Counts per version: ``inserted`` rows opened, ``updated`` versions
-    applied in place (or closing nothing new), the rest older than what silver holds."""
-    versions = storage.cached(versions)
+    """SCD type 2, counted per version: ``inserted`` the rows versions opened, ``updated``
+    the other versions applied (in place), the rest (``unchanged``) not newer than what
+    silver held for their key."""
+    stored = (
+        storage.read("silver", contract.name) if storage.exists("silver", contract.name) else None
+    )
+    fresh, base = history.split_late(versions, stored, contract)
+    fresh = storage.cached(fresh)
     try:
-        stored = (
-            storage.read("silver", contract.name)
-            if storage.exists("silver", contract.name)
-            else None
-        )
-        fresh, base = history.split_late(versions, stored, contract)
-        fresh = storage.cached(fresh)
-        rows = history.history_rows(fresh, base, contract)
         merged = storage.merge(
             "silver",
             contract.name,
-            rows,
+            history.history_rows(fresh, base, contract),
             [*contract.primary_key, VALID_FROM],
             newer=contract.ordering_column,
         )
         applied = fresh.count()
-        storage.release(fresh)
-        return MergeCounts(versions.count(), merged.inserted, applied - merged.inserted)
     finally:
-        storage.release(versions)
+        storage.release(fresh)
+    return MergeCounts(versions.count(), merged.inserted, applied - merged.inserted)
