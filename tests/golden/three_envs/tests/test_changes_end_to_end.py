@@ -1,6 +1,7 @@
 """Deletes and SCD type 2 history end to end: landed records through bronze, silver and gold
 (files and the Event Hubs stand-in; PostgreSQL in local_postgres_suite.py). One short run
-sequence per source; the rules themselves are proved on small frames in test_changes.py."""
+sequence per source (the rerun check once); the rules themselves are proved on small frames
+in test_changes.py."""
 
 from __future__ import annotations
 
@@ -109,7 +110,6 @@ def test_eventhub_history_keeps_versions_and_closes_deleted_keys(tmp_path, spark
     assert history_of[2] == [("open", True, False)]
     assert sum(r["_is_current"] for r in rows) == len(base) - 1
     assert_gold_is_built_from_current_rows(run, contract, spark)
-    assert_rerun_changes_nothing(run, contract)
 
 
 def contract_for(run: LocalRun):
