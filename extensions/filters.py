@@ -224,6 +224,19 @@ class LakehouseExtension(Extension):
                     lambda groups, column: dataset_rules.check_row_filter_groups(column, groups)
                 ),
                 "validate_watermark_column": _validator(dataset_rules.check_watermark_column),
+                "validate_delete_column": _validator(dataset_rules.check_delete_column),
+                "validate_delete_values": _validator(
+                    lambda values, column, columns: dataset_rules.check_delete_values(
+                        values, column, columns
+                    )
+                ),
+                "validate_tracked_columns": _validator(
+                    lambda tracked, columns, key, ordering, marker: (
+                        dataset_rules.check_tracked_columns(
+                            tracked, "2", columns, key, ordering, marker
+                        )
+                    )
+                ),
                 # Defaults derived from earlier answers (valid by construction, or none).
                 "propose_primary_key": _proposal(dataset_rules.propose_primary_key),
                 "propose_ordering_column": _proposal(dataset_rules.propose_ordering_column),
@@ -232,6 +245,13 @@ class LakehouseExtension(Extension):
                     dataset_rules.propose_masking_rules(columns)
                 ),
                 "propose_row_filter_column": dataset_rules.propose_row_filter_column,
+                "propose_delete_column": dataset_rules.propose_delete_column,
+                "propose_delete_values": lambda columns, column: json.dumps(
+                    dataset_rules.propose_delete_values(columns, column)
+                ),
+                "propose_tracked_columns": lambda columns, key, ordering, marker: json.dumps(
+                    dataset_rules.default_tracked_columns(columns, key, ordering, marker)
+                ),
                 "recorded_answers": recorded_answers,
                 # Free text into other languages.
                 "markdown_text": escaping.markdown_text,

@@ -288,6 +288,29 @@ CASES = [
     ("budget", {"monthly_budget": 0}, "monthly_budget", "range"),
     ("budget-text", {"monthly_budget": "lots"}, "monthly_budget", "range"),
     ("landing-retention", {"landing_retention_days": 0}, "landing_retention_days", "range"),
+    (
+        "delete-capture-without-marker",
+        {**VALID_DATASET, "source_type": "jdbc", "jdbc_delete_capture": "change_table"},
+        "delete_column",
+        "delete-capture-column",
+    ),
+    (
+        "delete-values-quote",
+        {
+            **VALID_DATASET,
+            "columns": [*DEFAULT_COLUMNS, {"name": "op", "type": "string"}],
+            "delete_column": "op",
+            "delete_values": ["D'"],
+        },
+        "delete_values",
+        "delete-values",
+    ),
+    (
+        "tracked-key",
+        {**VALID_DATASET, "scd_type": "2", "tracked_columns": ["transaction_id"]},
+        "tracked_columns",
+        "tracked-columns",
+    ),
 ]
 
 

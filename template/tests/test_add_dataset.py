@@ -112,6 +112,8 @@ def test_invalid_answers_write_nothing_and_name_the_rule(workspace, capsys):
             {"row_filter_column": "holder_email", "row_filter_groups": {"g": ["x'"]}},
             "row-filter-values",
         ),
+        ({"delete_column": "amount", "delete_values": ["D"]}, "delete-column-type"),
+        ({"scd_type": 2, "tracked_columns": ["chargeback_id"]}, "tracked-columns"),
     ],
 )
 def test_each_rule_guards_added_datasets(workspace, capsys, change, rule):
@@ -161,3 +163,25 @@ def test_readme_lists_every_dataset_of_contracts(tmp_path):
     assert BEGIN in readme.read_text()
     assert update_readme(CONTRACTS, readme)
     assert readme.read_text() == (ROOT / "README.md").read_text(), "run `make docs`"
+
+
+def test_deletes_and_history_reach_the_contract(workspace, capsys):
+    columns = [*CHARGEBACKS["columns"], {"name": "status", "type": "string"}]
+    answers = {
+        **CHARGEBACKS,
+        "columns": columns,
+        "delete_column": "status",
+        "delete_values": ["withdrawn"],
+        "delete_mode": "soft",
+        "scd_type": 2,
+        "tracked_columns": ["amount"],
+    }
+    assert add(workspace, answers) == 0, capsys.readouterr().err
+    added = next(c for c in load_contracts(workspace / "contracts") if c.name == "chargebacks")
+    changes = added.changes
+    assert (changes.delete_column, changes.delete_values, changes.delete_mode) == (
+        "status",
+        ("withdrawn",),
+        "soft",
+    )
+    assert (changes.scd_type, changes.tracked_columns) == (2, ("amount",))

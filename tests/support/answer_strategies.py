@@ -170,11 +170,36 @@ def dataset_answers(draw) -> dict:
         )
     else:
         answers["row_filter_column"] = ""
+    answers.update(draw(change_answers(columns, key, answers["ordering_column"])))
     return answers
 
 
 @st.composite
-def source_answers(draw, columns: list[dict], ordering: str) -> dict:
+def change_answers(draw, columns: list[dict], key: list[str], ordering: str) -> dict:
+    """Deletes (none, or a marker applied hard or soft) and history (SCD type 1 or 2)."""
+    markers = [
+        c["name"]
+        for c in columns
+        if not rules.check_delete_column(c["name"], columns, key, ordering)
+    ]
+    answers: dict = {"delete_column": ""}
+    if markers and draw(st.booleans()):
+        marker = draw(st.sampled_from(markers))
+        boolean = next(c for c in columns if c["name"] == marker)["type"] == "boolean"
+        answers["delete_column"] = marker
+        answers["delete_values"] = (
+            [] if boolean else draw(st.lists(filter_values, min_size=1, max_size=3, unique=True))
+        )
+        answers["delete_mode"] = draw(st.sampled_from(rules.DELETE_MODES))
+    answers["scd_type"] = draw(st.sampled_from((1, "1", 2, "2")))
+    if str(answers["scd_type"]) == "2":
+        trackable = rules.default_tracked_columns(columns, key, ordering, answers["delete_column"])
+        answers["tracked_columns"] = draw(st.lists(st.sampled_from(trackable), unique=True))
+    return answers
+
+
+@st.composite
+def source_answers(draw, columns: list[dict], ordering: str, marker: str = "") -> dict:
     kind = draw(st.sampled_from(("files", "eventhub", "jdbc")))
     answers = {"source_type": kind}
     if kind == "files":
@@ -194,6 +219,10 @@ def source_answers(draw, columns: list[dict], ordering: str) -> dict:
             if not rules.watermark_problems(c["name"], columns, ("w",))
         ]
         answers["jdbc_incremental_column"] = draw(st.sampled_from(watermarks))
+        # A capture needs a marker column; without one deletes are not captured.
+        answers["jdbc_delete_capture"] = (
+            draw(st.sampled_from(rules.JDBC_DELETE_CAPTURES)) if marker else "none"
+        )
     return answers
 
 
@@ -227,7 +256,11 @@ def valid_answer_sets(draw) -> dict:
         "quality_monitors": draw(st.booleans()),
         **dataset,
     }
-    answers.update(draw(source_answers(dataset["columns"], dataset["ordering_column"])))
+    answers.update(
+        draw(
+            source_answers(dataset["columns"], dataset["ordering_column"], dataset["delete_column"])
+        )
+    )
     assert not dataset_problems(answers), dataset_problems(answers)  # a strategy bug otherwise
     return answers
 
@@ -243,6 +276,17 @@ def dataset_problems(answers: dict) -> list:
         + rules.check_masking_rules(answers["masking_rules"], columns, key)
         + rules.check_row_filter(
             answers["row_filter_column"], answers.get("row_filter_groups"), columns
+        )
+        + rules.check_changes(
+            answers["delete_column"],
+            answers.get("delete_values"),
+            answers.get("delete_mode"),
+            answers["scd_type"],
+            answers.get("tracked_columns"),
+            columns,
+            key,
+            answers["ordering_column"],
+            answers.get("jdbc_delete_capture", "none"),
         )
     )
 

@@ -375,3 +375,69 @@ def test_a_quarantine_threshold_outside_0_to_100_is_refused(value):
     (problem,) = rules.check_quarantine_threshold(value)
     assert problem.rule == "quarantine-threshold"
     assert str(problem).startswith("quarantine_threshold_percent: ")
+
+
+CHANGE_COLUMNS = [*COLUMNS, {"name": "op", "type": "string"}]
+
+
+def changes(**answers):
+    given = {
+        "delete_column": "",
+        "delete_values": None,
+        "delete_mode": "",
+        "scd_type": 1,
+        "tracked_columns": None,
+        **answers,
+    }
+    return rules.check_changes(*given.values(), CHANGE_COLUMNS, ["id"], "event_ts")
+
+
+def test_changes_default_to_no_deletes_and_latest_only():
+    assert changes() == []
+    assert changes(delete_column="op", delete_values=["D", "X"], delete_mode="soft") == []
+    assert changes(delete_column="flag") == []  # a boolean marker deletes when true
+    assert changes(scd_type="2", tracked_columns=["amount", "score"]) == []
+    assert changes(scd_type=2) == []  # tracks every column outside key, ordering, marker
+
+
+@pytest.mark.parametrize(
+    ("answers", "where", "rule"),
+    [
+        ({"delete_column": "nope", "delete_values": ["D"]}, "delete_column", "delete-column"),
+        (
+            {"delete_column": "amount", "delete_values": ["D"]},
+            "delete_column",
+            "delete-column-type",
+        ),
+        ({"delete_column": "id", "delete_values": ["D"]}, "delete_column", "delete-column-not-key"),
+        (
+            {"delete_column": "email", "delete_values": ["D"]},
+            "delete_column",
+            "delete-column-not-pii",
+        ),
+        ({"delete_column": "op"}, "delete_values", "delete-values"),
+        ({"delete_column": "op", "delete_values": ["D'"]}, "delete_values[0]", "delete-values"),
+        ({"delete_column": "flag", "delete_values": ["no"]}, "delete_values", "delete-values"),
+        ({"delete_values": ["D"]}, "delete_values", "delete-column"),
+        ({"delete_mode": "gone"}, "delete_mode", "delete-mode"),
+        ({"scd_type": 3}, "scd_type", "scd-type"),
+        ({"scd_type": True}, "scd_type", "scd-type"),
+        ({"tracked_columns": ["amount"]}, "tracked_columns", "tracked-needs-scd2"),
+        ({"scd_type": 2, "tracked_columns": "amount"}, "tracked_columns", "tracked-columns"),
+        ({"scd_type": 2, "tracked_columns": ["id"]}, "tracked_columns[0]", "tracked-columns"),
+        ({"scd_type": 2, "tracked_columns": ["x"]}, "tracked_columns[0]", "tracked-columns"),
+        (
+            {"scd_type": 2, "tracked_columns": ["score", "score"]},
+            "tracked_columns[1]",
+            "tracked-columns",
+        ),
+    ],
+)
+def test_change_rules(answers, where, rule):
+    problems = changes(**answers)
+    assert [(p.where, p.rule) for p in problems] == [(where, rule)]
+
+
+def test_default_tracked_columns_skip_key_ordering_and_marker():
+    tracked = rules.default_tracked_columns(CHANGE_COLUMNS, ["id"], "event_ts", "op")
+    assert tracked == ["seq", "email", "born", "score", "amount", "flag"]

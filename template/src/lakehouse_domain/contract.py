@@ -20,7 +20,7 @@ import yaml
 
 from . import dataset_rules
 from .contract_builder import QUARANTINE_THRESHOLD_PROPERTY
-from .dataset_rules import FILE_FORMATS, JDBC_ENGINES, SOURCE_TYPES
+from .dataset_rules import FILE_FORMATS, JDBC_DELETE_CAPTURES, JDBC_ENGINES, SOURCE_TYPES
 from .problems import Problem
 
 
@@ -62,6 +62,8 @@ class Source:
     engine: str | None = None
     table: str | None = None
     incremental_column: str | None = None
+    # How the source table shows deletes (JDBC): none, soft_delete_column or change_table.
+    delete_capture: str = "none"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,26 @@ class RowFilter:
 
     column: str
     allowed_values: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """How silver applies the changes a source sends (customProperties ``deletes`` and
+    ``history``). The default keeps the latest version of each key and deletes nothing."""
+
+    # A record whose ``delete_column`` holds one of ``delete_values`` deletes its key:
+    # ``hard`` removes the silver row, ``soft`` keeps it with ``_deleted`` true.
+    delete_column: str | None = None
+    delete_values: tuple[str | bool, ...] = ()
+    delete_mode: str = "hard"
+    # 1: one row per key (the latest version); 2: a row per version of the tracked columns.
+    scd_type: int = 1
+    tracked_columns: tuple[str, ...] = ()
+
+    @property
+    def soft_deletes(self) -> bool:
+        """Silver keeps deleted keys flagged (type 2 always keeps them, as history)."""
+        return self.delete_column is not None and self.delete_mode == "soft"
 
 
 @dataclass(frozen=True)
@@ -85,14 +107,16 @@ class Contract:
     source: Source
     freshness_hours: float | None
     row_filter: RowFilter | None = None
-    # The column that says which version of a record is newest (late updates win): a required
-    # timestamp, date, int or bigint declared by the contract (customProperties.orderingColumn).
+    # The sequence of changes: the column that says which version of a record is newest (late
+    # updates do not win; deletes and SCD2 validity follow it too): a required timestamp,
+    # date, int or bigint declared by the contract (customProperties.orderingColumn).
     ordering_column: str = field(kw_only=True)
     # Percent of a silver batch's records quarantined above which the domain is alerted
     # (customProperties.quarantineThresholdPercent; contracts written before it get the default).
     quarantine_threshold_percent: float = field(
         kw_only=True, default=dataset_rules.DEFAULT_QUARANTINE_THRESHOLD_PERCENT
     )
+    changes: Changes = field(default_factory=Changes, kw_only=True)
 
     @property
     def column_names(self) -> list[str]:
@@ -134,6 +158,11 @@ _ANSWER_FIELDS = {
     "jdbc_source_table": "customProperties.source.table",
     "jdbc_incremental_column": "customProperties.source.incrementalColumn",
     "quarantine_threshold_percent": f"customProperties.{QUARANTINE_THRESHOLD_PROPERTY}",
+    "delete_column": "customProperties.deletes.column",
+    "delete_values": "customProperties.deletes.values",
+    "delete_mode": "customProperties.deletes.mode",
+    "scd_type": "customProperties.history.scdType",
+    "tracked_columns": "customProperties.history.trackedColumns",
 }
 _COLUMN_FIELDS = {"type": "physicalType", "pii": "tags"}
 
@@ -212,6 +241,20 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         QUARANTINE_THRESHOLD_PROPERTY, dataset_rules.DEFAULT_QUARANTINE_THRESHOLD_PERCENT
     )
     found += dataset_rules.check_quarantine_threshold(threshold)
+    deletes, history = _mapping(custom.get("deletes")), _mapping(custom.get("history"))
+    capture = _mapping(custom.get("source")).get("deleteCapture", "none")
+    if answers:
+        found += dataset_rules.check_changes(
+            deletes.get("column"),
+            deletes.get("values"),
+            deletes.get("mode"),
+            history.get("scdType"),
+            history.get("trackedColumns"),
+            answers,
+            primary_key,
+            ordering,
+            capture,
+        )
     if row_filter is not None:
         found += dataset_rules.check_row_filter(
             row_filter.get("column"), row_filter.get("allowedValues"), answers
@@ -258,7 +301,29 @@ def parse_contract(document: Any, path: Path | str) -> Contract:
         else None,
         ordering_column=ordering,
         quarantine_threshold_percent=float(threshold),
+        changes=_changes(deletes, history, answers, primary_key, ordering),
     )
+
+
+def _mapping(value: Any) -> dict:
+    """An optional custom property holding a mapping; anything else reads as empty (and the
+    rules then name the missing fields)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _changes(deletes: dict, history: dict, answers: list, keys: list, ordering: str) -> Changes:
+    column = deletes.get("column") or None
+    values: tuple = ()
+    if column is not None:
+        boolean = next(a["type"] for a in answers if a["name"] == column) == "boolean"
+        values = (True,) if boolean else tuple(deletes["values"])
+    scd_type = dataset_rules.scd_type_number(history.get("scdType"))
+    tracked = history.get("trackedColumns") or (
+        dataset_rules.default_tracked_columns(answers, keys, ordering, column)
+        if scd_type == 2
+        else []
+    )
+    return Changes(column, values, deletes.get("mode") or "hard", scd_type, tuple(tracked))
 
 
 def _library_argument(prop: dict, metric: str, argument: str) -> Any:
@@ -315,12 +380,17 @@ def _parse_source(value: Any, columns: list[dict]) -> tuple[Source, list[str]]:
         f"{where}.incrementalColumn: {p.detail} [rule: {p.rule}]"
         for p in dataset_rules.watermark_problems(value.get("incrementalColumn"), columns, ())
     ]
+    capture = value.get("deleteCapture", "none")
+    if capture not in JDBC_DELETE_CAPTURES:
+        detail = f"must be one of {', '.join(JDBC_DELETE_CAPTURES)}"
+        problems.append(f"{where}.deleteCapture: {detail} [rule: delete-capture]")
     return (
         Source(
             type=kind,
             engine=value.get("engine"),
             table=value.get("table"),
             incremental_column=value.get("incrementalColumn"),
+            delete_capture=capture,
         ),
         problems,
     )

@@ -1,4 +1,5 @@
-"""Rules for a dataset definition: name, columns, keys, ordering, masks, source, row filter.
+"""Rules for a dataset definition: name, columns, keys, ordering, masks, deletes, history,
+source, row filter.
 
 One implementation serves ``add-dataset`` and the contract loader (the template's
 questionnaire used the same rules when it rendered this repository). Standard library only.
@@ -470,6 +471,164 @@ def check_watermark_column(column_name: Any, columns: Any) -> list[Problem]:
 
 
 # --------------------------------------------------------------------------------------------
+# Deletes and history (how silver applies changes)
+# --------------------------------------------------------------------------------------------
+DELETE_MODES = ("hard", "soft")
+SCD_TYPES = (1, 2)
+# A delete marker is a text column (an operation code such as 'D') or a boolean flag.
+DELETE_COLUMN_TYPES = ("string", "boolean")
+# How a JDBC source shows deletes: not at all, a soft-delete flag in the source table, or a
+# CDC change table (read as the source table) with an operation column.
+JDBC_DELETE_CAPTURES = ("none", "soft_delete_column", "change_table")
+# Usual names of delete markers, proposed first.
+DELETE_MARKER_NAMES = ("is_deleted", "deleted", "operation", "op", "change_type")
+
+
+def scd_type_number(value: Any) -> int | None:
+    """1 or 2 from an answer (Copier records text), or None when it is neither."""
+    if value in (None, ""):
+        return 1
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    return int(text) if text in ("1", "2") else None
+
+
+def check_delete_column(
+    column_name: Any, columns: Any, primary_key: Any, ordering: Any, capture: Any = "none"
+) -> list[Problem]:
+    """The optional delete marker column: empty (no deletes), else a string or boolean column
+    outside the key, not the ordering column, not PII. A JDBC source capturing deletes
+    (``capture``) needs one."""
+    where = ("delete_column",)
+    if column_name in (None, ""):
+        if capture in (None, "none"):
+            return []
+        detail = f"jdbc_delete_capture is {capture}: name the column that marks a deleted row"
+        return [Problem(where, detail, "delete-capture-column")]
+    by_name = _columns_by_name(columns)
+    if not isinstance(column_name, str) or column_name not in by_name:
+        return [Problem(where, f"{shown(column_name)} is not a column", "delete-column")]
+    column = by_name[column_name]
+    if column.get("type") not in DELETE_COLUMN_TYPES:
+        detail = (
+            f"{column_name!r} is {column.get('type')}; a delete marker is a string "
+            "(operation code) or boolean (deleted flag) column"
+        )
+        return [Problem(where, detail, "delete-column-type")]
+    if isinstance(primary_key, list) and column_name in primary_key:
+        detail = f"{column_name!r} is in the primary key; the marker says what happened to a key"
+        return [Problem(where, detail, "delete-column-not-key")]
+    if column_name == ordering:
+        detail = f"{column_name!r} is the ordering column; the marker needs its own column"
+        return [Problem(where, detail, "delete-column-not-ordering")]
+    if column.get("pii") is not None:
+        return [Problem(where, f"{column_name!r} is PII", "delete-column-not-pii")]
+    return []
+
+
+def check_delete_values(values: Any, column_name: Any, columns: Any) -> list[Problem]:
+    """The marker values meaning deleted: texts for a string marker; a boolean marker deletes
+    when true (empty or [true])."""
+    where = ("delete_values",)
+    if column_name in (None, ""):
+        if values:
+            detail = "delete values are given but delete_column is empty"
+            return [Problem(where, detail, "delete-column")]
+        return []
+    if _columns_by_name(columns).get(column_name, {}).get("type") == "boolean":
+        if values in (None, [], [True], ["true"]):
+            return []
+        detail = f"{shown(values)}: a boolean marker deletes when true; leave it empty or [true]"
+        return [Problem(where, detail, "delete-values")]
+    if not isinstance(values, list) or not values:
+        detail = "must list the marker values that mean deleted, e.g. [D]"
+        return [Problem(where, detail, "delete-values")]
+    problems = []
+    for index, value in enumerate(values):
+        # Compared in SQL as literals: the same safe alphabet as row-filter values.
+        if detail := row_filter_value_problem(value):
+            problems.append(Problem((*where, index), detail, "delete-values"))
+    return problems
+
+
+def check_tracked_columns(
+    tracked_columns: Any,
+    scd_type: Any,
+    columns: Any,
+    primary_key: Any,
+    ordering: Any,
+    delete_column: Any,
+) -> list[Problem]:
+    """SCD type 2's tracked columns (empty: every column outside key, ordering, marker)."""
+    if tracked_columns in (None, "", []):
+        return []
+    where = ("tracked_columns",)
+    if scd_type_number(scd_type) != 2:
+        detail = "tracked columns need scd_type 2 (type 1 keeps only the latest version)"
+        return [Problem(where, detail, "tracked-needs-scd2")]
+    names = _names(tracked_columns)
+    if names is None:
+        detail = "must be a list of column names, e.g. [status, limit_amount]"
+        return [Problem(where, detail, "tracked-columns")]
+    by_name = _columns_by_name(columns)
+    keys = primary_key if isinstance(primary_key, list) else []
+    problems = []
+    for index, name in enumerate(names):
+        if not isinstance(name, str) or name not in by_name:
+            detail = f"{shown(name)} is not a column"
+        elif names.index(name) != index:
+            detail = f"{name!r} is listed twice"
+        elif name in keys or name in (ordering, delete_column):
+            detail = (
+                f"{name!r} is a key, the ordering column or the delete marker; "
+                "track the columns whose changes open a new version"
+            )
+        else:
+            continue
+        problems.append(Problem((*where, index), detail, "tracked-columns"))
+    return problems
+
+
+def check_changes(
+    delete_column: Any,
+    delete_values: Any,
+    delete_mode: Any,
+    scd_type: Any,
+    tracked_columns: Any,
+    columns: Any,
+    primary_key: Any,
+    ordering_column: Any,
+    capture: Any = "none",
+) -> list[Problem]:
+    """The optional delete marker (a column and the values meaning deleted, applied hard or
+    soft) and the history kept (SCD type 1 or 2 with its tracked columns). Empty answers
+    keep the default: no deletes, SCD type 1."""
+    problems = check_delete_column(delete_column, columns, primary_key, ordering_column, capture)
+    if not problems:
+        problems += check_delete_values(delete_values, delete_column, columns)
+    if delete_mode not in (None, "", *DELETE_MODES):
+        detail = f"{shown(delete_mode)} is not a delete mode; allowed: {', '.join(DELETE_MODES)}"
+        problems.append(Problem(("delete_mode",), detail, "delete-mode"))
+    if scd_type_number(scd_type) is None:
+        detail = f"{shown(scd_type)} is not an SCD type; allowed: 1 (latest only), 2 (history)"
+        problems.append(Problem(("scd_type",), detail, "scd-type"))
+    return problems + check_tracked_columns(
+        tracked_columns, scd_type, columns, primary_key, ordering_column, delete_column
+    )
+
+
+def default_tracked_columns(
+    columns: Any, primary_key: Any, ordering_column: Any, delete_column: Any
+) -> list[str]:
+    """SCD2 without tracked columns tracks every column outside the key, the ordering
+    column and the delete marker."""
+    keys = primary_key if isinstance(primary_key, list) else []
+    skipped = {*keys, ordering_column, delete_column}
+    return [name for name in _columns_by_name(columns) if name not in skipped]
+
+
+# --------------------------------------------------------------------------------------------
 # Row filter and source
 # --------------------------------------------------------------------------------------------
 def check_row_filter_column(column_name: Any, columns: Any) -> list[Problem]:
@@ -602,6 +761,32 @@ def propose_watermark_column(columns: Any, ordering_column: Any) -> str | None:
         if isinstance(name, str) and not watermark_problems(name, listed, ("watermark",)):
             return name
     return None
+
+
+def propose_delete_column(
+    columns: Any, primary_key: Any, ordering_column: Any, capture: Any = "none"
+) -> str:
+    """No marker unless a JDBC capture asks for one: then the column a capture usually has
+    (a boolean flag for a soft-delete column, an operation code for a change table), else
+    ``''`` and the question must be answered."""
+    if capture in (None, "none"):
+        return ""
+    wanted = "boolean" if capture == "soft_delete_column" else "string"
+    listed = valid_columns(columns) or []
+    eligible = [
+        c["name"]
+        for c in listed
+        if c["type"] == wanted
+        and not check_delete_column(c["name"], listed, primary_key, ordering_column)
+    ]
+    named = [name for name in DELETE_MARKER_NAMES if name in eligible]
+    return (named or eligible or [""])[0]
+
+
+def propose_delete_values(columns: Any, delete_column: Any) -> list[str]:
+    """``[D]`` (the usual operation code of a delete) for a text marker; none for a flag."""
+    column = _columns_by_name(columns).get(delete_column, {})
+    return [] if column.get("type") == "boolean" else ["D"]
 
 
 def propose_masking_rules(columns: Any) -> dict[str, str]:

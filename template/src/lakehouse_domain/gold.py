@@ -12,6 +12,7 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
+from .changes import current_rows
 from .contract import Contract
 from .storage import MergeCounts, Storage
 
@@ -42,7 +43,8 @@ def build_gold(contract: Contract, storage: Storage) -> tuple[str, MergeCounts] 
     transform = transform_for(contract)
     if transform is None:
         return None
-    result = transform.module.build(storage.read("silver", contract.name))
+    # Current rows only: no soft-deleted keys, no closed SCD2 versions.
+    result = transform.module.build(current_rows(storage.read("silver", contract.name), contract))
     # Gold is rebuilt whole from silver: keys that no longer come out of it are deleted.
     merged = storage.merge("gold", transform.table, result, transform.keys, delete_missing=True)
     return transform.table, merged

@@ -538,3 +538,54 @@ def test_local_run_from_postgresql(local_run, contract):
     # The run history keeps each run's watermark.
     latest = [row for row in run_history.read(run.root) if row["layer"] == "bronze"][-1]
     assert latest["watermark"] == run.report["bronze"]["watermark"] != first_watermark
+
+
+@pytest.mark.jdbc
+@requires_jdbc
+def test_a_row_flagged_deleted_in_postgresql_is_deleted_in_silver(tmp_path, spark):
+    """The soft-delete-column capture (docs/deletes-and-history.md): the application flags a
+    row instead of deleting it and moves its incremental column; the next run reads the
+    flagged version and the contract's delete marker removes the key from silver."""
+    from lakehouse_domain.contract import load_contracts
+
+    columns = [
+        ("payment_id", "bigint"),
+        ("amount", "decimal(12,2)"),
+        ("is_deleted", "boolean"),
+        ("updated_at", "timestamp"),
+    ]
+    source = {
+        "type": "jdbc",
+        "engine": "postgresql",
+        "table": "lending.payments",
+        "incrementalColumn": "updated_at",
+        "deleteCapture": "soft_delete_column",
+    }
+    document = contract_document("payments", columns, source)
+    document["customProperties"].append(
+        {"property": "deletes", "value": {"column": "is_deleted", "values": []}}
+    )
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    (contracts / "payments.odcs.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    run = LocalRun(tmp_path, contracts)
+    values = {"amount": "10.00", "is_deleted": "false"}
+    rows = [dict(values, payment_id=str(n), updated_at=f"2026-01-0{n}") for n in (1, 2, 3)]
+    with LocalPostgres(run.root / "postgres") as server:
+        server.create_table(source["table"], columns)
+        server.insert_rows(source["table"], [name for name, _ in columns], rows)
+    assert run() == 0
+    assert run.report["silver"]["inserted"] == 3
+
+    with LocalPostgres(run.root / "postgres") as server:
+        server.psql(
+            "UPDATE lending.payments SET is_deleted = true, updated_at = '2026-02-01' "
+            "WHERE payment_id = 2"
+        )
+    assert run() == 0
+    report = run.report
+    assert report["error"] is None and report["conservation"]["holds"], report
+    assert (report["bronze"]["rows_written"], report["silver"]["deleted"]) == (1, 1)
+    silver = run.table("silver", "payments").to_pyarrow_table().to_pylist()
+    assert sorted(row["payment_id"] for row in silver) == [1, 3]
+    assert_rerun_changes_nothing(run, load_contracts(contracts)[0])

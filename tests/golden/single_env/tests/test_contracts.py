@@ -122,6 +122,45 @@ def break_quarantine_threshold(document):
     return "customProperties.quarantineThresholdPercent", "quarantine-threshold"
 
 
+def marker_column(document) -> str:
+    """A text column that can mark deletes: not in the key, not PII."""
+    names = [
+        p["name"]
+        for p in document["schema"][0]["properties"]
+        if p["physicalType"] == "STRING" and not p.get("primaryKey") and not p.get("tags")
+    ]
+    if not names:
+        pytest.skip("this contract has no text column that can mark deletes")
+    return names[0]
+
+
+def break_delete_values(document):
+    document["customProperties"].append(
+        {"property": "deletes", "value": {"column": marker_column(document), "values": []}}
+    )
+    return "customProperties.deletes.values", "delete-values"
+
+
+def break_delete_column_key(document):
+    key = next(p["name"] for p in document["schema"][0]["properties"] if p.get("primaryKey"))
+    document["customProperties"].append(
+        {"property": "deletes", "value": {"column": key, "values": ["D"]}}
+    )
+    return "customProperties.deletes.column", "delete-column-not-key"
+
+
+def break_tracked_without_history(document):
+    document["customProperties"].append(
+        {"property": "history", "value": {"scdType": 1, "trackedColumns": ["x"]}}
+    )
+    return "customProperties.history.trackedColumns", "tracked-needs-scd2"
+
+
+def break_scd_type(document):
+    document["customProperties"].append({"property": "history", "value": {"scdType": 3}})
+    return "customProperties.history.scdType", "scd-type"
+
+
 def break_two_tables(document):
     document["schema"].append(dict(document["schema"][0], name="other"))
     return "schema", "one-table"
@@ -142,6 +181,10 @@ def break_two_tables(document):
         break_masked_key,
         break_row_filter_value,
         break_quarantine_threshold,
+        break_delete_values,
+        break_delete_column_key,
+        break_tracked_without_history,
+        break_scd_type,
     ],
 )
 def test_broken_contract_names_file_field_and_rule(tmp_path, contract, breaker):
@@ -193,3 +236,19 @@ def test_a_contract_without_a_quarantine_threshold_gets_the_default(tmp_path, co
     assert loaded.quarantine_threshold_percent == DEFAULT_QUARANTINE_THRESHOLD_PERCENT
     written = contract_document(contract)["customProperties"]  # the builder writes it
     assert any(p["property"] == "quarantineThresholdPercent" for p in written)
+
+
+def test_deletes_and_history_come_from_the_contract(tmp_path, contract):
+    document = contract_document(contract)
+    assert contract.changes.delete_column is None and contract.changes.scd_type == 1
+    marker = marker_column(document)
+    document["customProperties"] += [
+        {"property": "deletes", "value": {"column": marker, "values": ["D"], "mode": "soft"}},
+        {"property": "history", "value": {"scdType": 2}},
+    ]
+    changes = load_contract(write(tmp_path, document)).changes
+    assert (changes.delete_column, changes.delete_values) == (marker, ("D",))
+    assert changes.soft_deletes and changes.scd_type == 2
+    # Without tracked columns every column outside key, ordering and marker is tracked.
+    skipped = {*contract.primary_key, contract.ordering_column, marker}
+    assert changes.tracked_columns == tuple(n for n in contract.column_names if n not in skipped)

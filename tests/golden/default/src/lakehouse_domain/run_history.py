@@ -141,7 +141,7 @@ def _layer_outcome(report: DatasetReport, layers: tuple[str, ...], layer: str):
         s = report.silver
         return FAILED, (
             f"silver: conservation does not hold: {s.rows_read} read, {s.accounted} accounted, "
-            f"table grew by {s.table_growth} for {s.inserted} inserted"
+            f"table grew by {s.table_growth} for {s.inserted} inserted, {s.deleted} deleted"
         )
     return SUCCEEDED, None
 

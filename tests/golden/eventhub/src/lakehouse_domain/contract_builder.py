@@ -20,6 +20,7 @@ from .dataset_rules import (
     classification,
     normalize_columns,
     odcs_types,
+    scd_type_number,
 )
 
 ODCS_API_VERSION = "v3.1.0"
@@ -44,12 +45,16 @@ def _source(answers: Mapping[str, Any]) -> dict[str, Any]:
             "partitions": int(answers["eventhub_partitions"]),
             "retentionDays": int(answers["eventhub_retention_days"]),
         }
-    return {
+    source = {
         "type": kind,
         "engine": answers["jdbc_engine"],
         "table": answers["jdbc_source_table"],
         "incrementalColumn": answers["jdbc_incremental_column"],
     }
+    capture = answers.get("jdbc_delete_capture") or "none"
+    if capture != "none":
+        source["deleteCapture"] = capture
+    return source
 
 
 def _ordering(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -61,6 +66,23 @@ def _quarantine_threshold(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The quarantined share of a silver batch (percent) above which the domain is alerted."""
     value = answers.get("quarantine_threshold_percent", DEFAULT_QUARANTINE_THRESHOLD_PERCENT)
     return [{"property": QUARANTINE_THRESHOLD_PROPERTY, "value": value}]
+
+
+def _changes(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Deletes and history, written only when they differ from the default (no deletes,
+    SCD type 1), so a contract without them reads as before."""
+    properties = []
+    column = answers.get("delete_column")
+    if column:
+        deletes = {"column": column, "values": list(answers.get("delete_values") or [])}
+        deletes["mode"] = answers.get("delete_mode") or "hard"
+        properties.append({"property": "deletes", "value": deletes})
+    if scd_type_number(answers.get("scd_type")) == 2:
+        history: dict[str, Any] = {"scdType": 2}
+        if answers.get("tracked_columns"):
+            history["trackedColumns"] = list(answers["tracked_columns"])
+        properties.append({"property": "history", "value": history})
+    return properties
 
 
 def _row_filter(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -214,6 +236,7 @@ def build_contract(
         "customProperties": [{"property": "source", "value": _source(answers)}]
         + _ordering(answers)
         + _quarantine_threshold(answers)
+        + _changes(answers)
         + _row_filter(answers),
         "servers": _servers(answers, names_by_env),
         "schema": [

@@ -4,7 +4,8 @@ Records breaking a contract rule go to ``<dataset>_quarantine`` (text values, th
 rules, lineage), inserted once per record id so a re-run adds nothing. Valid records are cast
 to the contract types, deduplicated on the primary key keeping the newest (ordering column,
 then ingestion time), and merged: a newer version updates the row, an older late arrival
-does not, and identical data changes nothing.
+does not, and identical data changes nothing. Deletes and SCD type 2 history follow the
+contract's ``changes`` (see ``changes.py`` and ``history.py``).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from . import naming
+from . import history, naming
+from .changes import DELETED, VALID_FROM, delete_marker, is_delete
 from .contract import Contract
 from .quality import failed_rules, record_rules, typed
-from .storage import MergeCounts, Storage
+from .storage import DeleteMarker, MergeCounts, Storage
 
 LINEAGE = ("_source", "_record_id", "_ingest_batch", "_ingested_at")
 
@@ -54,13 +56,17 @@ def typed_rows(checked: DataFrame, contract: Contract) -> DataFrame:
 
 
 def ranked_per_key(rows: DataFrame, contract: Contract) -> DataFrame:
-    """``_rank`` 1 is the newest record of its key; higher ranks are superseded duplicates."""
+    """``_rank`` 1 is the newest record of its key; higher ranks are superseded duplicates.
+    With SCD type 2 every version is kept: records rank per key and ordering value."""
     order = [
         F.col(contract.ordering_column).desc_nulls_last(),
         F.col("_ingested_at").desc(),
         F.col("_record_id").desc(),
     ]
-    window = Window.partitionBy(*contract.primary_key).orderBy(*order)
+    versions = list(contract.primary_key)
+    if contract.changes.scd_type == 2:
+        versions.append(contract.ordering_column)
+    window = Window.partitionBy(*versions).orderBy(*order)
     return rows.withColumn("_rank", F.row_number().over(window))
 
 
@@ -89,15 +95,53 @@ def process(bronze: DataFrame, contract: Contract, storage: Storage) -> SilverOu
         )
         outcome.quarantined = quarantined.source_rows
         ranked = ranked_per_key(typed_rows(checked, contract), contract)
-        outcome.merge = storage.merge(
-            "silver",
-            contract.name,
-            ranked.where("_rank = 1").drop("_rank"),
-            list(contract.primary_key),
-            newer=contract.ordering_column,
-        )
+        newest = ranked.where("_rank = 1").drop("_rank")
+        if contract.changes.scd_type == 2:
+            outcome.merge = merge_history(newest, contract, storage)
+        elif contract.changes.soft_deletes:
+            flagged = newest.withColumn(DELETED, is_delete(contract))
+            outcome.merge = merge_latest(flagged, contract, storage, deletes=None)
+        else:
+            outcome.merge = merge_latest(newest, contract, storage, delete_marker(contract))
         outcome.upserts = outcome.merge.source_rows
         outcome.superseded_duplicates = ranked.where("_rank > 1").count()
         return outcome
     finally:
         storage.release(checked)
+
+
+def merge_latest(
+    rows: DataFrame, contract: Contract, storage: Storage, deletes: DeleteMarker | None
+) -> MergeCounts:
+    """SCD type 1: one row per key, the newest version (hard deletes remove the row)."""
+    return storage.merge(
+        "silver",
+        contract.name,
+        rows,
+        list(contract.primary_key),
+        newer=contract.ordering_column,
+        deletes=deletes,
+    )
+
+
+def merge_history(versions: DataFrame, contract: Contract, storage: Storage) -> MergeCounts:
+    """SCD type 2, counted per version: ``inserted`` the rows versions opened, ``updated``
+    the other versions applied (in place), the rest (``unchanged``) not newer than what
+    silver held for their key."""
+    stored = (
+        storage.read("silver", contract.name) if storage.exists("silver", contract.name) else None
+    )
+    fresh, base = history.split_late(versions, stored, contract)
+    fresh = storage.cached(fresh)
+    try:
+        merged = storage.merge(
+            "silver",
+            contract.name,
+            history.history_rows(fresh, base, contract),
+            [*contract.primary_key, VALID_FROM],
+            newer=contract.ordering_column,
+        )
+        applied = fresh.count()
+    finally:
+        storage.release(fresh)
+    return MergeCounts(versions.count(), merged.inserted, applied - merged.inserted)

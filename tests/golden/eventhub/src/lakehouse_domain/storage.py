@@ -20,7 +20,14 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from .runtime import Runtime
-from .sql import datafusion_identifier, spark_identifier, spark_name, spark_string, spark_type
+from .sql import (
+    datafusion_identifier,
+    datafusion_string,
+    spark_identifier,
+    spark_name,
+    spark_string,
+    spark_type,
+)
 
 
 @dataclass(frozen=True)
@@ -28,11 +35,12 @@ class MergeCounts:
     source_rows: int
     inserted: int
     updated: int
+    deleted: int = 0
 
     @property
     def unchanged(self) -> int:
         """Source rows that matched but were not applied (older than the stored version)."""
-        return self.source_rows - self.inserted - self.updated
+        return self.source_rows - self.inserted - self.updated - self.deleted
 
 
 @dataclass(frozen=True)
@@ -71,9 +79,11 @@ class Storage(Protocol):
         newer: str | None = None,
         insert_only: bool = False,
         delete_missing: bool = False,
+        deletes: DeleteMarker | None = None,
     ) -> MergeCounts:
         """Upsert on ``keys``; ``delete_missing`` also deletes target rows absent from
-        ``rows`` (for tables rebuilt whole, like gold)."""
+        ``rows`` (for tables rebuilt whole, like gold); a source row marked by ``deletes``
+        deletes its matched row when not older (``newer``) and is never inserted."""
 
     def batch_writer(self, layer: str, table: str, app_id: str) -> Callable[[DataFrame, int], None]:
         """A foreachBatch function appending each micro-batch once (see ``append``)."""
@@ -117,6 +127,14 @@ def widen_sql(name: str, columns: dict[str, str]) -> list[str]:
 
 
 @dataclass(frozen=True)
+class DeleteMarker:
+    """A source row is a delete when ``column`` holds one of ``values`` (text or true)."""
+
+    column: str
+    values: tuple[str | bool, ...]
+
+
+@dataclass(frozen=True)
 class SqlDialect:
     """How a MERGE condition is written: Spark SQL on Databricks, DataFusion in delta-rs.
     ``same``/``differs`` compare ``{t}`` and ``{s}``, the quoted target and source columns."""
@@ -124,19 +142,41 @@ class SqlDialect:
     quote: Callable[[str], str]
     same: str
     differs: str
+    string: Callable[[str], str]
 
     def columns(self, column: str) -> dict[str, str]:
         quoted = self.quote(column)
         return {"t": f"t.{quoted}", "s": f"s.{quoted}"}
 
 
-SPARK_SQL = SqlDialect(spark_identifier, same="{t} <=> {s}", differs="NOT ({t} <=> {s})")
+SPARK_SQL = SqlDialect(
+    spark_identifier, same="{t} <=> {s}", differs="NOT ({t} <=> {s})", string=spark_string
+)
 # DataFusion binds OR tighter than IS [NOT] DISTINCT FROM: every comparison is parenthesised.
 DELTA_RS_SQL = SqlDialect(
     datafusion_identifier,
     same="({t} IS NOT DISTINCT FROM {s})",
     differs="({t} IS DISTINCT FROM {s})",
+    string=datafusion_string,
 )
+
+
+def delete_condition(marker: DeleteMarker, dialect: SqlDialect) -> str:
+    """The source row is a delete (a null marker is not: coalesce keeps the result boolean,
+    so ``NOT`` of it is true for every other row)."""
+    values = ", ".join("TRUE" if v is True else dialect.string(v) for v in marker.values)
+    return "coalesce({s} IN ({values}), false)".format(
+        s=dialect.columns(marker.column)["s"], values=values
+    )
+
+
+def delete_when(marker: DeleteMarker, newer: str | None, dialect: SqlDialect) -> str:
+    """Delete a matched row when the delete is not older than it: a late delete does not
+    remove a newer version, and a replayed delete finds nothing left to remove."""
+    condition = delete_condition(marker, dialect)
+    if newer:
+        condition += " AND {s} >= {t}".format(**dialect.columns(newer))
+    return condition
 
 
 def merge_condition(keys: list[str], dialect: SqlDialect) -> str:
@@ -173,9 +213,12 @@ def merge_sql(
     newer: str | None,
     insert_only: bool,
     delete_missing: bool = False,
+    deletes: DeleteMarker | None = None,
 ) -> str:
     """The Databricks MERGE statement of ``DatabricksStorage.merge`` (``target`` is the
-    catalog, schema and table name)."""
+    catalog, schema and table name). Of the WHEN MATCHED clauses the first whose condition
+    holds applies (Databricks SQL reference, "MERGE INTO"), so a delete never reaches UPDATE;
+    the INSERT clause excludes deletes itself."""
     on = merge_condition(keys, SPARK_SQL)
     source = spark_identifier(source_view)
     # WITH SCHEMA EVOLUTION: a contract's new optional column reaches the table (rows written
@@ -183,10 +226,17 @@ def merge_sql(
     statement = (
         f"MERGE WITH SCHEMA EVOLUTION INTO {spark_name(*target)} AS t USING {source} AS s ON {on}"
     )
+    not_deleted = ""
+    if deletes:
+        statement += f" WHEN MATCHED AND {delete_when(deletes, newer, SPARK_SQL)} THEN DELETE"
+        not_deleted = f"NOT {delete_condition(deletes, SPARK_SQL)} AND "
     if not insert_only:
         when = update_condition(columns, keys, newer, SPARK_SQL)
-        statement += f" WHEN MATCHED AND {when} THEN UPDATE SET *"
-    statement += " WHEN NOT MATCHED THEN INSERT *"
+        statement += f" WHEN MATCHED AND {not_deleted}{when} THEN UPDATE SET *"
+    if deletes:
+        statement += f" WHEN NOT MATCHED AND {not_deleted.removesuffix(' AND ')} THEN INSERT *"
+    else:
+        statement += " WHEN NOT MATCHED THEN INSERT *"
     if delete_missing:
         statement += " WHEN NOT MATCHED BY SOURCE THEN DELETE"
     return statement
@@ -277,7 +327,16 @@ class DatabricksStorage:
         self.spark.sql(f"DROP TABLE IF EXISTS {self._name(layer, table)}")
 
     def merge(
-        self, layer, table, rows, keys, *, newer=None, insert_only=False, delete_missing=False
+        self,
+        layer,
+        table,
+        rows,
+        keys,
+        *,
+        newer=None,
+        insert_only=False,
+        delete_missing=False,
+        deletes=None,
     ) -> MergeCounts:
         name = self._name(layer, table)
         self._create_if_missing(name, rows)
@@ -295,12 +354,16 @@ class DatabricksStorage:
                 newer,
                 insert_only,
                 delete_missing,
+                deletes,
             )
         ).first()
+        # MERGE returns one row: num_affected_rows, num_updated_rows, num_deleted_rows,
+        # num_inserted_rows (Delta Lake's MergeIntoCommand output).
         return MergeCounts(
             source_rows,
             int(metrics["num_inserted_rows"]),
             int(metrics["num_updated_rows"]),
+            int(metrics["num_deleted_rows"]) if deletes else 0,
         )
 
 
@@ -412,7 +475,16 @@ class LocalStorage:
         shutil.rmtree(self._path(layer, table), ignore_errors=True)
 
     def merge(
-        self, layer, table, rows, keys, *, newer=None, insert_only=False, delete_missing=False
+        self,
+        layer,
+        table,
+        rows,
+        keys,
+        *,
+        newer=None,
+        insert_only=False,
+        delete_missing=False,
+        deletes=None,
     ) -> MergeCounts:
         from deltalake import DeltaTable, write_deltalake
 
@@ -429,17 +501,26 @@ class LocalStorage:
             target_alias="t",
             merge_schema=True,  # a contract's new column is added to the table
         )
+        not_deleted = None
+        if deletes:
+            merger = merger.when_matched_delete(predicate=delete_when(deletes, newer, DELTA_RS_SQL))
+            not_deleted = f"NOT {delete_condition(deletes, DELTA_RS_SQL)}"
         if not insert_only:
             target = [field.name for field in DeltaTable(path).schema().fields]
             columns = compared_columns(rows.columns, target)
             condition = update_condition(columns, keys, newer, DELTA_RS_SQL)
+            if not_deleted:
+                condition = f"{not_deleted} AND {condition}"
             merger = merger.when_matched_update_all(predicate=condition)
-        merger = merger.when_not_matched_insert_all()
+        merger = merger.when_not_matched_insert_all(predicate=not_deleted)
         if delete_missing:
             merger = merger.when_not_matched_by_source_delete()
         metrics = merger.execute()
         return MergeCounts(
-            arrow.num_rows, metrics["num_target_rows_inserted"], metrics["num_target_rows_updated"]
+            arrow.num_rows,
+            metrics["num_target_rows_inserted"],
+            metrics["num_target_rows_updated"],
+            metrics["num_target_rows_deleted"] if deletes else 0,
         )
 
 

@@ -53,13 +53,15 @@ class BronzeReport:
 class SilverReport:
     """``quarantined`` is what the quarantine table gained; ``already_quarantined`` counts
     failing records an earlier run had quarantined (a replayed batch). ``table_growth`` is
-    what the silver table gained, counted on the table: it must equal ``inserted``.
+    what the silver table gained, counted on the table: it must equal ``inserted`` less
+    ``deleted`` (rows removed by hard deletes).
     ``last_batch`` is the newest bronze batch merged into silver (None before the first)."""
 
     rows_read: int = 0
     upserts: int = 0
     inserted: int = 0
     updated: int = 0
+    deleted: int = 0
     not_applied_older: int = 0
     superseded_duplicates: int = 0
     quarantined: int = 0
@@ -104,7 +106,7 @@ class DatasetReport:
         s = self.silver
         return (
             s.rows_read == s.accounted
-            and s.table_growth == s.inserted
+            and s.table_growth == s.inserted - s.deleted
             and s.already_quarantined >= 0
         )
 
@@ -120,6 +122,7 @@ class DatasetReport:
             "records_accounted": self.silver.accounted,
             "silver_table_growth": self.silver.table_growth,
             "silver_inserted": self.silver.inserted,
+            "silver_deleted": self.silver.deleted,
         }
         return data
 

@@ -172,6 +172,7 @@ def refine(
     s.upserts += outcome.upserts
     s.inserted += outcome.merge.inserted
     s.updated += outcome.merge.updated
+    s.deleted += outcome.merge.deleted
     s.not_applied_older += outcome.merge.unchanged
     s.superseded_duplicates += outcome.superseded_duplicates
     s.quarantined += quarantined

@@ -104,6 +104,14 @@ def datafusion_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def datafusion_string(value: str) -> str:
+    """A single-quoted DataFusion string literal (``'`` doubled; no backslash escapes)."""
+    if not isinstance(value, str):
+        raise UnquotableError(f"DataFusion: a string literal needs text, not {value!r}")
+    _without_nul(value, "DataFusion", "string")
+    return "'" + value.replace("'", "''") + "'"
+
+
 # --- PostgreSQL -----------------------------------------------------------------------------
 
 

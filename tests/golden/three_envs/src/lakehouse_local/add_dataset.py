@@ -29,7 +29,12 @@ from lakehouse_domain import (
     gold_starter,
     naming,
 )
-from lakehouse_domain.dataset_rules import FILE_FORMATS, JDBC_ENGINES, SOURCE_TYPES
+from lakehouse_domain.dataset_rules import (
+    FILE_FORMATS,
+    JDBC_DELETE_CAPTURES,
+    JDBC_ENGINES,
+    SOURCE_TYPES,
+)
 from lakehouse_domain.problems import Problem
 
 from . import jdbc_tests
@@ -82,6 +87,8 @@ def source_problems(answers: dict) -> list[Problem]:
         problems += dataset_rules.check_watermark_column(
             answers.get("jdbc_incremental_column"), answers.get("columns")
         )
+        capture = answers.get("jdbc_delete_capture", "none")
+        problems += _choice("jdbc_delete_capture", capture, JDBC_DELETE_CAPTURES)
     return problems
 
 
@@ -98,6 +105,19 @@ def problems_of(answers: dict) -> list[Problem]:
     problems += dataset_rules.check_masking_rules(answers.get("masking_rules"), columns, key)
     problems += dataset_rules.check_row_filter(
         answers.get("row_filter_column"), answers.get("row_filter_groups"), columns
+    )
+    problems += dataset_rules.check_changes(
+        answers.get("delete_column"),
+        answers.get("delete_values"),
+        answers.get("delete_mode"),
+        answers.get("scd_type"),
+        answers.get("tracked_columns"),
+        columns,
+        key,
+        answers.get("ordering_column"),
+        answers.get("jdbc_delete_capture", "none")
+        if answers.get("source_type") == "jdbc"
+        else "none",
     )
     return problems + source_problems(answers)
 
@@ -322,6 +342,96 @@ class Questions:
             ),
         )
 
+    def delete_capture(self) -> None:
+        self.ask(
+            "jdbc_delete_capture",
+            self.q.select(
+                "How are rows deleted in the source table captured?",
+                choices=[
+                    self.q.Choice("not captured", "none"),
+                    self.q.Choice("a soft-delete column in the table", "soft_delete_column"),
+                    self.q.Choice("a CDC change table with an operation column", "change_table"),
+                ],
+            ),
+        )
+
+    def changes(self, columns: list[dict]) -> None:
+        """The delete marker (asked when the source captures deletes, else offered) and the
+        history kept."""
+        key, ordering = self.answers["primary_key"], self.answers["ordering_column"]
+        capture = self.answers.get("jdbc_delete_capture", "none")
+        markers = [
+            c["name"]
+            for c in columns
+            if not dataset_rules.check_delete_column(c["name"], columns, key, ordering)
+        ]
+        wanted = capture != "none" or (
+            markers
+            and self.q.confirm(
+                "Do records carry a delete marker (an operation code or deleted flag)?",
+                default=False,
+            ).unsafe_ask()
+        )
+        if wanted and not markers:
+            console.print(
+                "[yellow]No column can mark deletes (a string or boolean column outside the "
+                "key); add one with make add-dataset ANSWERS=build/add-dataset/answers.yml[/]"
+            )
+            raise KeyboardInterrupt
+        if wanted:
+            proposed = dataset_rules.propose_delete_column(columns, key, ordering, capture)
+            marker = self.ask(
+                "delete_column",
+                self.q.select(
+                    "Column that marks a deleted record",
+                    choices=markers,
+                    default=proposed or markers[0],
+                ),
+            )
+            if next(c for c in columns if c["name"] == marker)["type"] == "boolean":
+                self.answers["delete_values"] = []
+            else:
+                default = ", ".join(dataset_rules.propose_delete_values(columns, marker))
+                values = self.q.text(
+                    f"Values of {marker} that mean deleted, comma-separated",
+                    default=default,
+                    validate=self._valid(
+                        lambda t: dataset_rules.check_delete_values(_split(t), marker, columns)
+                    ),
+                ).unsafe_ask()
+                self.answers["delete_values"] = _split(values)
+            self.ask(
+                "delete_mode",
+                self.q.select(
+                    "What does a delete do to the silver row?",
+                    choices=[
+                        self.q.Choice("remove it (hard)", "hard"),
+                        self.q.Choice("keep it flagged _deleted (soft)", "soft"),
+                    ],
+                ),
+            )
+        history = self.ask(
+            "scd_type",
+            self.q.select(
+                "History kept in silver",
+                choices=[
+                    self.q.Choice("1 - the latest version of each key", 1),
+                    self.q.Choice("2 - a row per version of the tracked columns", 2),
+                ],
+            ),
+        )
+        if history == 2:
+            trackable = dataset_rules.default_tracked_columns(
+                columns, key, ordering, self.answers.get("delete_column")
+            )
+            self.ask(
+                "tracked_columns",
+                self.q.checkbox(
+                    "Columns whose changes open a new version (none: all of them)",
+                    choices=[self.q.Choice(n, checked=True) for n in trackable],
+                ),
+            )
+
     def row_filter(self, columns: list[dict]) -> None:
         text_columns = [c["name"] for c in columns if c["type"] == "string" and not c.get("pii")]
         if (
@@ -366,6 +476,8 @@ class Questions:
         self.masks(columns)
         if self.answers["source_type"] == "jdbc":
             self.watermark(columns)
+            self.delete_capture()
+        self.changes(columns)
         self.row_filter(columns)
         return self.answers
 

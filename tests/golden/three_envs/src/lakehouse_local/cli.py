@@ -246,12 +246,14 @@ def _print_governance_preview(spark, storage, contracts) -> None:
     """A sample record as an analyst and as a PII reader see it through the masks."""
     from rich.table import Table
 
+    from lakehouse_domain.changes import current_rows
     from lakehouse_domain.governance import DOMAIN_GROUPS, analyst_vs_pii_reader
 
     for contract in contracts:
         if not contract.masked_columns or not storage.exists("silver", contract.name):
             continue
-        comparison = analyst_vs_pii_reader(spark, storage.read("silver", contract.name), contract)
+        silver = current_rows(storage.read("silver", contract.name), contract)
+        comparison = analyst_vs_pii_reader(spark, silver, contract)
         if comparison is None:
             continue
         table = Table(
