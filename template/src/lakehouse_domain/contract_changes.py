@@ -6,7 +6,8 @@ every change. Additive changes keep every existing reader and row valid (a new o
 column, a widened type, a relaxed ``required``, quality rules, masks, tags, descriptions);
 breaking ones do not (a removed or renamed column, a narrowed or changed type, ``required``
 added to an existing column, a new required column, a changed primary key or ordering
-column, a renamed or removed dataset). Breaking needs a major version bump, additive a minor
+column, a changed silver layout (SCD type, or soft deletes turned off), a renamed or removed
+dataset). Breaking needs a major version bump, additive a minor
 one (ODCS ``version`` is semantic).
 
 ``datacontract breaking`` (datacontract-cli 1.2.8) was tried first: it reports ``required``
@@ -20,7 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import custom_properties
+from . import dataset_rules
+from .contract import ADDITIVE_LAYOUT_CHANGES, custom_properties, silver_layout
 
 ADDITIVE = "additive"
 BREAKING = "breaking"
@@ -150,6 +152,10 @@ def classify(old: dict | None, new: dict | None) -> list[Change]:
             f"{new_custom.get('orderingColumn')} (which version of a record wins)"
         )
         changes.append(Change(BREAKING, dataset, detail))
+    layouts = _silver_layout(old_custom), _silver_layout(new_custom)
+    if layouts[0] != layouts[1] and layouts not in ADDITIVE_LAYOUT_CHANGES:
+        detail = f"silver layout {layouts[0]} -> {layouts[1]} (deletes or history changed)"
+        changes.append(Change(BREAKING, dataset, detail))
     for name in sorted((old_custom.keys() | new_custom.keys()) - {"orderingColumn"}):
         if old_custom.get(name) != new_custom.get(name):
             changes.append(Change(ADDITIVE, dataset, f"{name} changed"))
@@ -159,6 +165,12 @@ def classify(old: dict | None, new: dict | None) -> list[Change]:
         if old.get(field) != new.get(field):
             changes.append(Change(ADDITIVE, dataset, f"{field} changed"))
     return changes
+
+
+def _silver_layout(custom: dict) -> str:
+    deletes, history = custom.get("deletes") or {}, custom.get("history") or {}
+    soft = bool(deletes.get("column")) and deletes.get("mode") == "soft"
+    return silver_layout(dataset_rules.scd_type_number(history.get("scdType")), soft)
 
 
 def _version(text: Any) -> tuple[int, int, int] | None:

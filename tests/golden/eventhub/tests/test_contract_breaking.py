@@ -91,6 +91,33 @@ def test_every_breaking_difference_is_named(contract):
     assert all(p.endswith("[rule: breaking-change]") for p in found)
 
 
+def test_a_changed_silver_layout_is_refused_except_soft_deletes_turned_on(contract):
+    """A table written with one SCD type (or with soft deletes) cannot be merged into the
+    other way; turning soft deletes on only adds the null ``_deleted`` column."""
+    table = as_written(contract)
+    recorded = table.properties[schema_guard.SILVER_LAYOUT]
+    assert recorded == contract.changes.silver_layout
+    for written, wanted, refused in (
+        ("latest", "latest_soft_deletes", False),
+        ("latest_soft_deletes", "latest", True),
+        ("latest", "history", True),
+        ("history", "latest", True),
+    ):
+        layout = dataclasses.replace(
+            contract.changes,
+            delete_column="op" if wanted == "latest_soft_deletes" else None,
+            delete_mode="soft" if wanted == "latest_soft_deletes" else "hard",
+            scd_type=2 if wanted == "history" else 1,
+        )
+        assert layout.silver_layout == wanted
+        evolved = dataclasses.replace(contract, changes=layout)
+        state = TableState(table.columns, {**table.properties, schema_guard.SILVER_LAYOUT: written})
+        found = [str(p) for p in schema_guard.breaking_changes(evolved, state)]
+        assert bool(found) == refused, (written, wanted, found)
+        if refused:
+            assert f"silver layout {written} in the table -> {wanted}" in found[0]
+
+
 def test_a_widened_type_is_evolved_not_refused(contract):
     column = renamable(contract).name
     table = TableState({**as_written(contract).columns, column: "int"}, {})

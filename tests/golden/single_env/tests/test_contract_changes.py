@@ -142,6 +142,30 @@ def test_key_and_ordering_column_changes_are_breaking(document):
     assert kinds(document, changed(document, reorder)) == {BREAKING}
 
 
+def test_a_changed_silver_layout_is_breaking_except_soft_deletes_turned_on(document):
+    """SCD type 2 keeps a row per version and soft deletes keep deleted keys: a table laid out
+    one way is rebuilt to be read the other way, except when soft deletes are turned on (the
+    new ``_deleted`` column is null, not deleted, in the rows before)."""
+
+    def with_changes(deletes=None, history=None):
+        def edit(doc):
+            for name, value in (("deletes", deletes), ("history", history)):
+                if value:
+                    doc["customProperties"].append({"property": name, "value": value})
+
+        return changed(document, edit)
+
+    soft = with_changes(deletes={"column": "op", "values": ["D"], "mode": "soft"})
+    hard = with_changes(deletes={"column": "op", "values": ["D"], "mode": "hard"})
+    history = with_changes(history={"scdType": 2})
+    assert kinds(document, soft) == {ADDITIVE}
+    assert kinds(document, hard) == {ADDITIVE}
+    assert BREAKING in kinds(soft, hard)
+    assert BREAKING in kinds(document, history)
+    assert BREAKING in kinds(history, document)
+    assert any("silver layout latest -> history" in str(c) for c in classify(document, history))
+
+
 def test_masks_descriptions_and_quality_rules_are_additive(document):
     def govern(doc):
         prop = properties(doc)[-1]

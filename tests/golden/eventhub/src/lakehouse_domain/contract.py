@@ -93,6 +93,23 @@ class Changes:
         """Silver keeps deleted keys flagged (type 2 always keeps them, as history)."""
         return self.delete_column is not None and self.delete_mode == "soft"
 
+    @property
+    def silver_layout(self) -> str:
+        return silver_layout(self.scd_type, self.soft_deletes)
+
+
+# How silver holds a dataset's rows. A table laid out one way cannot be merged into the
+# other way: its rows are rebuilt from bronze (the only additive step is LATEST ->
+# LATEST_SOFT_DELETES: the new ``_deleted`` column is null in old rows, read as not deleted).
+LATEST, LATEST_SOFT_DELETES, HISTORY = "latest", "latest_soft_deletes", "history"
+ADDITIVE_LAYOUT_CHANGES = {(LATEST, LATEST_SOFT_DELETES)}
+
+
+def silver_layout(scd_type: int | None, soft_deletes: bool) -> str:
+    if scd_type == 2:
+        return HISTORY
+    return LATEST_SOFT_DELETES if soft_deletes else LATEST
+
 
 @dataclass(frozen=True)
 class Contract:

@@ -1,15 +1,17 @@
 """The contract against the silver table it will write: what a run may evolve, what it refuses.
 
 A silver table records the contract it was written under as table properties (the version,
-the primary key and the ordering column; ``lakehouse.*`` keys, set after every silver write on
-both adapters). Before a run writes anything, the contract is compared with that table:
+the primary key, the ordering column and the silver layout; ``lakehouse.*`` keys, set after
+every silver write on both adapters). Before a run writes anything, the contract is compared
+with that table:
 
 - additive differences go on: a new optional column is added by schema evolution, a widened
   type (``int`` -> ``bigint``, ``float`` -> ``double``, ``decimal(p,s)`` -> ``decimal(p',s)``)
   is widened on the table before the merge (``widen_types``);
 - breaking ones stop the run before it writes, naming each change (``BreakingChange``): a
   column the table has and the contract lost (removed or renamed), a narrowed or changed type,
-  a new required column, a changed primary key or ordering column, an older major version.
+  a new required column, a changed primary key or ordering column, a changed silver layout
+  (SCD type, or soft deletes turned off: ``contract.silver_layout``), an older major version.
   The way through is the recipe of README "Changing a contract": bump the contract's major
   version and rebuild silver from bronze (``--rebuild-silver``), after which table and contract
   agree again.
@@ -20,7 +22,7 @@ data, so a breaking change that reached a branch without the gate is still refus
 
 from __future__ import annotations
 
-from .contract import Contract
+from .contract import ADDITIVE_LAYOUT_CHANGES, Contract
 from .contract_changes import ADDITIVE, type_change
 from .problems import Problem
 from .storage import Storage, TableState
@@ -28,6 +30,7 @@ from .storage import Storage, TableState
 CONTRACT_VERSION = "lakehouse.contract_version"
 PRIMARY_KEY = "lakehouse.primary_key"
 ORDERING_COLUMN = "lakehouse.ordering_column"
+SILVER_LAYOUT = "lakehouse.silver_layout"
 LAYER = "silver"
 RULE = "breaking-change"
 # Delta protocol and Spark spellings of the same type.
@@ -54,6 +57,7 @@ def recorded_properties(contract: Contract) -> dict[str, str]:
         CONTRACT_VERSION: contract.version,
         PRIMARY_KEY: ",".join(contract.primary_key),
         ORDERING_COLUMN: contract.ordering_column,
+        SILVER_LAYOUT: contract.changes.silver_layout,
     }
 
 
@@ -83,6 +87,15 @@ def breaking_changes(contract: Contract, table: TableState) -> list[Problem]:
         if key in recorded and recorded[key] != wanted:
             detail = f"{label} {recorded[key]} in the table -> {wanted}"
             problems.append(Problem((contract.name,), detail, RULE))
+    layout = contract.changes.silver_layout
+    if layout != recorded.get(SILVER_LAYOUT, layout) and (
+        (recorded[SILVER_LAYOUT], layout) not in ADDITIVE_LAYOUT_CHANGES
+    ):
+        detail = (
+            f"silver layout {recorded[SILVER_LAYOUT]} in the table -> {layout} "
+            "(deletes or history changed: the rows are laid out anew)"
+        )
+        problems.append(Problem((contract.name,), detail, RULE))
     written, current = _major(recorded.get(CONTRACT_VERSION)), _major(contract.version)
     if written is not None and current is not None and current < written:
         detail = (
