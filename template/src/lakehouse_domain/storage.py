@@ -363,7 +363,7 @@ class DatabricksStorage:
             source_rows,
             int(metrics["num_inserted_rows"]),
             int(metrics["num_updated_rows"]),
-            int(metrics["num_deleted_rows"]) if deletes else 0,
+            int(metrics["num_deleted_rows"]) if deletes or delete_missing else 0,
         )
 
 
@@ -520,7 +520,7 @@ class LocalStorage:
             arrow.num_rows,
             metrics["num_target_rows_inserted"],
             metrics["num_target_rows_updated"],
-            metrics["num_target_rows_deleted"] if deletes else 0,
+            metrics["num_target_rows_deleted"] if deletes or delete_missing else 0,
         )
 
 

@@ -97,9 +97,12 @@ def test_eventhub_history_keeps_versions_and_closes_deleted_keys(tmp_path, spark
     assert run() == 0
     closed = change(base[0], contract, FUTURE, **{OPERATION: "U", STATUS: "closed"})
     deleted = change(base[1], contract, FUTURE, **{OPERATION: "D"})
-    write_envelopes([closed, deleted], loaded, run.landing(contract.name), 2)
+    # A late change of base[2]: the history is recomputed from bronze and it lands first.
+    late = change(base[2], contract, PAST, **{OPERATION: "U", STATUS: "late"})
+    write_envelopes([closed, deleted, late], loaded, run.landing(contract.name), 2)
     assert run() == 0
     assert run.report["error"] is None and run.report["conservation"]["holds"]
+    assert run.report["silver"]["history_recomputed"] == 1
     rows = run.table("silver", contract.name).to_pyarrow_table().to_pylist()
     history_of = {}
     for index in (0, 1, 2):
@@ -107,9 +110,10 @@ def test_eventhub_history_keeps_versions_and_closes_deleted_keys(tmp_path, spark
         history_of[index] = sorted((r[STATUS], r["_is_current"], r["_deleted"]) for r in versions)
     assert history_of[0] == [("closed", True, False), ("open", False, False)]
     assert history_of[1] == [("open", False, False), ("open", False, True)]  # tombstone
-    assert history_of[2] == [("open", True, False)]
+    assert history_of[2] == [("late", False, False), ("open", True, False)]
     assert sum(r["_is_current"] for r in rows) == len(base) - 1
-    assert_gold_is_built_from_current_rows(run, contract, spark)
+    # The run's contract (with history): current rows are the _is_current ones.
+    assert_gold_is_built_from_current_rows(run, loaded, spark)
 
 
 def contract_for(run: LocalRun):

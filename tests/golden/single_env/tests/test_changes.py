@@ -39,7 +39,8 @@ HISTORY = dataclasses.replace(HARD, scd_type=2, tracked_columns=("status",))
 
 
 class Silver:
-    """Bronze batches of (id, seq, op, status, note) through silver into a private table."""
+    """Bronze batches of (id, seq, op, status, note) through bronze and silver into private
+    tables."""
 
     def __init__(self, spark, tmp_path, changes: Changes):
         self.spark = spark
@@ -55,7 +56,11 @@ class Silver:
         schema = ", ".join(f"{c} string" for c in COLUMNS)
         schema += ", _source string, _record_id string, _rescued_data string"
         schema += ", _corrupt_record string, _ingest_batch long, _ingested_at timestamp"
-        return silver.process(self.spark.createDataFrame(rows, schema), self.contract, self.storage)
+        frame = self.spark.createDataFrame(rows, schema)
+        # Bronze first, as in a run (once per batch number: a replay is already there); a
+        # late SCD type 2 change recomputes the history from it.
+        self.storage.append("bronze", "t", frame, app_id="test", version=number)
+        return silver.process(frame, self.contract, self.storage)
 
     def rows(self, *columns: str) -> set[tuple]:
         frame = self.storage.read("silver", "t")
@@ -118,15 +123,6 @@ def test_history_opens_rows_on_tracked_changes_and_updates_in_place_otherwise(sp
         ("b", 1, None, True, "new", None),
     }
     assert table.rows(*history) == expected
-    # The batch again (a replay) with a late change of a tracked column between versions.
-    late = ("a", 2, "U", "closed", None)
-    replay = table.batch(1, *versions, late)
-    assert (replay.merge.inserted, replay.merge.unchanged, replay.superseded_duplicates) == (
-        0,
-        3,
-        1,
-    )
-    assert table.rows(*history) == expected  # written forward only: the late change is not
     # A delete closes a's row and opens a tombstone; a newer version re-opens the key.
     table.batch(2, ("a", 5, "D", None, None), ("a", 6, "I", "back", None), ("b", 2, "U", "x", None))
     assert table.rows("id", "_valid_from", "_valid_to", "_is_current", "_deleted") == {
@@ -138,6 +134,77 @@ def test_history_opens_rows_on_tracked_changes_and_updates_in_place_otherwise(sp
         ("b", 2, None, True, False),
     }
     assert table.current() == {("a", 6, "back"), ("b", 2, "x")}
+
+
+HISTORY_COLUMNS = ("id", "_valid_from", "_valid_to", "_is_current", "_deleted", "status", "note")
+
+
+def test_late_history_changes_land_in_place_and_replays_change_nothing(spark, tmp_path):
+    table = Silver(spark, tmp_path, HISTORY)
+    table.batch(0, ("a", 10, "I", "new", "n10"), ("b", 10, "I", "new", None))
+    first = [
+        ("a", 30, "U", "open", "n30"),
+        ("a", 20, "U", "new", "n20"),
+        ("a", 50, "U", "open", "n50"),
+    ]
+    table.batch(1, *first)
+    before = table.rows(*HISTORY_COLUMNS)
+    assert before == {
+        ("a", 10, 30, False, False, "new", "n20"),
+        ("a", 30, None, True, False, "open", "n50"),
+        ("b", 10, None, True, False, "new", None),
+    }
+    # A late change of a tracked column opens its row: a@30's period now ends at 40 and a@50,
+    # an untracked change of a@30's row until now, opens a row of its own.
+    late = table.batch(2, ("a", 40, "U", "closed", "n40"))
+    assert late.history_recomputed and late.not_applied_older == 0
+    assert (late.merge.inserted, late.merge.updated, late.merge.deleted) == (2, 1, 0)
+    assert table.rows(*HISTORY_COLUMNS) == {
+        ("a", 10, 30, False, False, "new", "n20"),
+        ("a", 30, 40, False, False, "open", "n30"),
+        ("a", 40, 50, False, False, "closed", "n40"),
+        ("a", 50, None, True, False, "open", "n50"),
+        ("b", 10, None, True, False, "new", None),
+    }
+    # A late untracked change updates its period's row in place when it is the period's
+    # last version; inside a period (a@15) it changes nothing and is no late change.
+    untracked = table.batch(3, ("a", 35, "U", "open", "n35"), ("a", 15, "U", "new", "n15"))
+    assert untracked.history_recomputed and untracked.not_applied_older == 1
+    assert (untracked.merge.inserted, untracked.merge.updated, untracked.merge.deleted) == (0, 1, 0)
+    # A late delete closes a@40's row and opens a tombstone until a@50.
+    deleted = [("a", 45, "D", None, None)]
+    table.batch(4, *deleted)
+    after = {
+        ("a", 10, 30, False, False, "new", "n20"),
+        ("a", 30, 40, False, False, "open", "n35"),
+        ("a", 40, 45, False, False, "closed", "n40"),
+        ("a", 45, 50, False, True, None, None),
+        ("a", 50, None, True, False, "open", "n50"),
+        ("b", 10, None, True, False, "new", None),
+    }
+    assert table.rows(*HISTORY_COLUMNS) == after
+    version = table.version()
+    # Replays (silver progress lost): the late delete's batch, then the first batch whose
+    # versions now sit inside periods, are held by silver already: no recompute, no change.
+    for number, records in ((4, deleted), (1, first)):
+        replay = table.batch(number, *records)
+        assert not replay.history_recomputed and replay.not_applied_older == len(records)
+        assert (replay.merge.inserted, replay.merge.updated) == (0, 0)
+    assert table.version() == version
+    assert table.rows(*HISTORY_COLUMNS) == after
+
+
+def test_recomputed_history_merge_deletes_rows_it_no_longer_holds():
+    statement = merge_sql(("c", "silver", "t"), "v", ["id", "_valid_from", "status"],
+                          ["id", "_valid_from"], None, False, delete_missing=True)  # fmt: skip
+    clauses = _clauses(statement.replace("WITH SCHEMA EVOLUTION ", ""))
+    update, insert, delete = (c.sql(dialect="databricks") for c in clauses)
+    # No newer-guard: a recomputed row wins whatever its ordering value.
+    assert update == (
+        "WHEN MATCHED AND (NOT (t.`status` IS NOT DISTINCT FROM s.`status`)) THEN UPDATE SET *"
+    )
+    assert insert == "WHEN NOT MATCHED THEN INSERT *"
+    assert delete == "WHEN NOT MATCHED BY SOURCE THEN DELETE"
 
 
 def _clauses(statement: str) -> list[exp.When]:

@@ -173,7 +173,8 @@ def refine(
     s.inserted += outcome.merge.inserted
     s.updated += outcome.merge.updated
     s.deleted += outcome.merge.deleted
-    s.not_applied_older += outcome.merge.unchanged
+    s.not_applied_older += outcome.not_applied_older
+    s.history_recomputed += int(outcome.history_recomputed)
     s.superseded_duplicates += outcome.superseded_duplicates
     s.quarantined += quarantined
     s.already_quarantined += outcome.quarantined - quarantined

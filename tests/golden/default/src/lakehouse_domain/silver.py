@@ -30,6 +30,8 @@ class SilverOutcome:
     quarantined: int = 0
     superseded_duplicates: int = 0
     upserts: int = 0
+    not_applied_older: int = 0
+    history_recomputed: bool = False
     merge: MergeCounts = field(default_factory=lambda: MergeCounts(0, 0, 0))
     rules: dict[str, int] = field(default_factory=dict)
 
@@ -97,13 +99,19 @@ def process(bronze: DataFrame, contract: Contract, storage: Storage) -> SilverOu
         ranked = ranked_per_key(typed_rows(checked, contract), contract)
         newest = ranked.where("_rank = 1").drop("_rank")
         if contract.changes.scd_type == 2:
-            outcome.merge = merge_history(newest, contract, storage)
-        elif contract.changes.soft_deletes:
-            flagged = newest.withColumn(DELETED, is_delete(contract))
-            outcome.merge = merge_latest(flagged, contract, storage, deletes=None)
+            merged = merge_history(newest, contract, storage)
+            outcome.merge, outcome.history_recomputed = merged.merge, merged.recomputed
+            outcome.upserts, outcome.not_applied_older = merged.versions, merged.not_applied
         else:
-            outcome.merge = merge_latest(newest, contract, storage, delete_marker(contract))
-        outcome.upserts = outcome.merge.source_rows
+            if contract.changes.soft_deletes:
+                flagged = newest.withColumn(DELETED, is_delete(contract))
+                outcome.merge = merge_latest(flagged, contract, storage, deletes=None)
+            else:
+                outcome.merge = merge_latest(newest, contract, storage, delete_marker(contract))
+            outcome.upserts, outcome.not_applied_older = (
+                outcome.merge.source_rows,
+                outcome.merge.unchanged,
+            )
         outcome.superseded_duplicates = ranked.where("_rank > 1").count()
         return outcome
     finally:
@@ -124,24 +132,72 @@ def merge_latest(
     )
 
 
-def merge_history(versions: DataFrame, contract: Contract, storage: Storage) -> MergeCounts:
-    """SCD type 2, counted per version: ``inserted`` the rows versions opened, ``updated``
-    the other versions applied (in place), the rest (``unchanged``) not newer than what
-    silver held for their key."""
+@dataclass(frozen=True)
+class HistoryMerge:
+    """An SCD type 2 merge of a batch's ``versions``: ``not_applied`` of them changed nothing
+    (replays); ``recomputed`` when the batch held a late change and the whole history was laid
+    out again from bronze (``merge`` then counts the rows that MERGE changed)."""
+
+    merge: MergeCounts
+    versions: int
+    not_applied: int
+    recomputed: bool = False
+
+
+def merge_history(versions: DataFrame, contract: Contract, storage: Storage) -> HistoryMerge:
+    """SCD type 2. Forward, counted per version: ``inserted`` the rows versions opened,
+    ``updated`` the other versions applied (in place), the rest (``unchanged``) replays of
+    versions silver holds. A late version (not newer than what silver holds for its key, and
+    not a replay) recomputes the whole history (``recompute_history``)."""
+    keys, order = list(contract.primary_key), contract.ordering_column
     stored = (
         storage.read("silver", contract.name) if storage.exists("silver", contract.name) else None
     )
     fresh, base = history.split_late(versions, stored, contract)
     fresh = storage.cached(fresh)
     try:
+        count = versions.count()
+        if stored is not None:
+            older = versions.join(fresh.select(*keys, order), [*keys, order], "left_anti")
+            older = storage.cached(older)
+            try:
+                replays = history.replayed(older, stored, contract).count()
+                if older.count() > replays:
+                    merged = recompute_history(contract, storage)
+                    return HistoryMerge(merged, count, replays, recomputed=True)
+            finally:
+                storage.release(older)
         merged = storage.merge(
             "silver",
             contract.name,
             history.history_rows(fresh, base, contract),
-            [*contract.primary_key, VALID_FROM],
-            newer=contract.ordering_column,
+            [*keys, VALID_FROM],
+            newer=order,
         )
         applied = fresh.count()
     finally:
         storage.release(fresh)
-    return MergeCounts(versions.count(), merged.inserted, applied - merged.inserted)
+    return HistoryMerge(
+        MergeCounts(count, merged.inserted, applied - merged.inserted), count, count - applied
+    )
+
+
+def recompute_history(contract: Contract, storage: Storage) -> MergeCounts:
+    """Lay out the whole history again from every bronze record of the dataset, through the
+    same steps as a batch (check, valid records typed, one record per key and ordering value),
+    and write it in ONE MERGE that also deletes the rows no longer in it (a period a late
+    version split or joined). The batch being merged is in bronze already. The quarantine is
+    not touched: its failing records are inserted once per record id by the batch."""
+    checked, _ = check(storage.read("bronze", contract.name), contract)
+    ranked = ranked_per_key(typed_rows(checked, contract), contract)
+    every_version = ranked.where("_rank = 1").drop("_rank")
+    return storage.merge(
+        "silver",
+        contract.name,
+        history.history_rows(every_version, None, contract),
+        [*contract.primary_key, VALID_FROM],
+        # No newer-guard: a recomputed row may end earlier (its _valid_to) or hold an older
+        # version (a late version now ends its period) than the stored one, and must win.
+        newer=None,
+        delete_missing=True,
+    )

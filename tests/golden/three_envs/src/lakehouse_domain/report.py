@@ -54,7 +54,9 @@ class SilverReport:
     """``quarantined`` is what the quarantine table gained; ``already_quarantined`` counts
     failing records an earlier run had quarantined (a replayed batch). ``table_growth`` is
     what the silver table gained, counted on the table: it must equal ``inserted`` less
-    ``deleted`` (rows removed by hard deletes).
+    ``deleted`` (rows removed by hard deletes, or by a recomputed SCD type 2 history).
+    ``history_recomputed`` counts the runs whose history was laid out again from bronze
+    for a late change (SCD type 2).
     ``last_batch`` is the newest bronze batch merged into silver (None before the first)."""
 
     rows_read: int = 0
@@ -63,6 +65,7 @@ class SilverReport:
     updated: int = 0
     deleted: int = 0
     not_applied_older: int = 0
+    history_recomputed: int = 0
     superseded_duplicates: int = 0
     quarantined: int = 0
     already_quarantined: int = 0
