@@ -30,6 +30,21 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_collection_modifyitems(items):
+    """Files holding `slow` or `update` tests first, each file's own order kept.
+
+    `make test` runs files in parallel workers (pytest-xdist, --dist loadfile) in this order:
+    a long file started last would leave one worker running it alone at the end. Mark a test
+    that runs a rendered repository's make targets or builds a venv `slow`, and it is
+    scheduled early."""
+    long_files = {
+        item.path
+        for item in items
+        if item.get_closest_marker("slow") or item.get_closest_marker("update")
+    }
+    items.sort(key=lambda item: item.path not in long_files)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def hermetic_environment(tmp_path_factory):
     """No user Copier settings, git config or identity of the machine leaks into a test."""
