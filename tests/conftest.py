@@ -1,4 +1,10 @@
-"""Shared fixtures: a hermetic environment and a clean, tagged copy of the template."""
+"""Shared fixtures: a hermetic environment and a clean, tagged copy of the template.
+
+`make test` runs the files in parallel workers (pytest-xdist, --dist loadfile): a session
+fixture runs once per worker, a module fixture once. A test writes only under its tmp_path
+(no fixed path in the repository or /tmp); the venvs under .tools are built under a lock
+(support/build_lock.py).
+"""
 
 from __future__ import annotations
 
