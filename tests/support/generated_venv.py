@@ -8,7 +8,6 @@ make not to rebuild it (-o). Each repository still runs its own Makefile targets
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import subprocess
 import sys
@@ -41,29 +40,20 @@ def generated_repo_venv(project: Path) -> Path:
         return home
 
 
-def make(
-    project: Path,
-    venv_home: Path,
-    *targets: str,
-    timeout: int = 1200,
-    domain_dependent_tests_only: bool = False,
-):
-    """Run the project's make targets with the shared venv (never rebuilt by make).
+# Rendered tests marked `domain_independent` read nothing of the answers, so they prove the same
+# in every render: the default render's full `make test` (test_generated_repo.py) runs them, and
+# a test of other answers skips them by setting this in its environment (monkeypatch.setenv).
+SKIP_DOMAIN_INDEPENDENT_TESTS = ("PYTEST_ADDOPTS", "-m 'not domain_independent'")
 
-    Rendered tests marked `domain_independent` read nothing of the answers, so they prove the
-    same in every render: the default render's full `make test` (test_generated_repo.py) runs
-    them, and renders of other answers may skip them with ``domain_dependent_tests_only``.
-    """
+
+def make(project: Path, venv_home: Path, *targets: str, timeout: int = 1200):
+    """Run the project's make targets with the shared venv (never rebuilt by make)."""
     stamp = venv_home / "bin" / ".installed"
     stamp.touch()
-    env = dict(os.environ)
-    if domain_dependent_tests_only:
-        env["PYTEST_ADDOPTS"] = f"{env.get('PYTEST_ADDOPTS', '')} -m 'not domain_independent'"
     return subprocess.run(
         ["make", "--no-print-directory", "-o", str(stamp), f"VENV={venv_home}", *targets],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=env,
     )
