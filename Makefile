@@ -27,9 +27,14 @@ demo: $(BIN)/.installed system-deps
 	git -C $(DEMO) init --quiet  # its own repository, as users have (workflow linters need it)
 	$(MAKE) -C $(DEMO) lint test run
 
-# Verbose, so the long run shows which answer set (variant) it is on.
+# Verbose, so the long run shows which answer set (variant) it is on. Parallel workers
+# (pytest-xdist) take whole test files (--dist loadfile): a module's renders and venvs are
+# built once, by one worker. Files come in collection order, which puts the long ones first
+# (tests/conftest.py), not xdist's default of the files with most tests first.
+WORKERS ?= 2
 test: $(BIN)/.installed system-deps
-	$(BIN)/pytest --verbose --durations=15
+	$(BIN)/pytest --verbose --durations=15 --numprocesses=$(WORKERS) --dist=loadfile \
+	  --no-loadscope-reorder
 
 # Generated valid and hostile answer sets, many fresh examples each (not seeded, minutes).
 FUZZ_EXAMPLES ?= 300

@@ -1,4 +1,10 @@
-"""Shared fixtures: a hermetic environment and a clean, tagged copy of the template."""
+"""Shared fixtures: a hermetic environment and a clean, tagged copy of the template.
+
+`make test` runs the files in parallel workers (pytest-xdist, --dist loadfile): a session
+fixture runs once per worker, a module fixture once. A test writes only under its tmp_path
+(no fixed path in the repository or /tmp); the venvs under .tools are built under a lock
+(support/build_lock.py).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +34,21 @@ settings.register_profile(
     suppress_health_check=_SLOW_EXAMPLES,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_collection_modifyitems(items):
+    """Files holding `slow` or `update` tests first, each file's own order kept.
+
+    `make test` runs files in parallel workers (pytest-xdist, --dist loadfile) in this order:
+    a long file started last would leave one worker running it alone at the end. Mark a test
+    that runs a rendered repository's make targets or builds a venv `slow`, and it is
+    scheduled early."""
+    long_files = {
+        item.path
+        for item in items
+        if item.get_closest_marker("slow") or item.get_closest_marker("update")
+    }
+    items.sort(key=lambda item: item.path not in long_files)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -16,7 +16,7 @@ import pexpect
 import pytest
 import yaml
 
-from support.generated_venv import generated_repo_venv, make
+from support.generated_venv import SKIP_DOMAIN_INDEPENDENT_TESTS, generated_repo_venv, make
 from support.template_repo import WORKING_TREE_VERSION, git
 
 COPIER = str(Path(sys.executable).with_name("copier"))
@@ -183,7 +183,7 @@ def add_dataset_interactively(project: Path, venv: Path, log: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_typed_domain_tests_runs_and_grows_by_a_dataset(typed_domain, tmp_path):
+def test_the_typed_domain_tests_runs_and_grows_by_a_dataset(typed_domain, tmp_path, monkeypatch):
     project = typed_domain
     git(project, "init", "--quiet")
     git(project, "add", "--all")
@@ -197,6 +197,7 @@ def test_the_typed_domain_tests_runs_and_grows_by_a_dataset(typed_domain, tmp_pa
     assert (project / "src" / "lakehouse_domain" / "gold_transforms" / "refunds.py").is_file()
     readme = (project / "README.md").read_text()
     assert "### `orders`" in readme and "### `refunds`" in readme
+    monkeypatch.setenv(*SKIP_DOMAIN_INDEPENDENT_TESTS)
     again = make(project, venv, "test", "run", "ROWS=300", "SEED=7")
     assert again.returncode == 0, again.stdout[-5000:] + again.stderr[-3000:]
     report = json.loads((project / "build" / "run_report.json").read_text())

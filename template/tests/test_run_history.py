@@ -135,6 +135,7 @@ def test_the_local_table_has_the_documented_schema(tmp_path):
     assert [field.name for field in schema.fields] == [name for name, _ in COLUMNS]
 
 
+@pytest.mark.domain_independent
 def test_the_databricks_schema_takes_the_rows_as_they_are(spark):
     """The rows the jobs append to <catalog>.ops.pipeline_runs fit its Spark schema: every
     column, its type and the values round-trip (the map and the UTC timestamp included)."""

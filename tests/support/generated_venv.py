@@ -14,6 +14,7 @@ import sys
 import venv
 from pathlib import Path
 
+from .build_lock import building
 from .paths import TOOL_VENVS
 
 
@@ -26,14 +27,23 @@ def generated_repo_venv(project: Path) -> Path:
     digest = hashlib.sha256(dependency_groups(project).encode()).hexdigest()
     home = TOOL_VENVS / "generated-repo"
     stamp = home / ".groups-sha256"
-    if stamp.is_file() and stamp.read_text() == digest:
+    with building(home):
+        if stamp.is_file() and stamp.read_text() == digest:
+            return home
+        venv.EnvBuilder(clear=True, with_pip=True).create(home)
+        pip = [str(home / "bin" / "python"), "-m", "pip", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, "install", "pip==25.3"], check=True, stdout=sys.stderr)
+        subprocess.run(
+            [*pip, "install", "--group", "dev"], cwd=project, check=True, stdout=sys.stderr
+        )
+        stamp.write_text(digest)
         return home
-    venv.EnvBuilder(clear=True, with_pip=True).create(home)
-    pip = [str(home / "bin" / "python"), "-m", "pip", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "install", "pip==25.3"], check=True, stdout=sys.stderr)
-    subprocess.run([*pip, "install", "--group", "dev"], cwd=project, check=True, stdout=sys.stderr)
-    stamp.write_text(digest)
-    return home
+
+
+# Rendered tests marked `domain_independent` read nothing of the answers, so they prove the same
+# in every render: the default render's full `make test` (test_generated_repo.py) runs them, and
+# a test of other answers skips them by setting this in its environment (monkeypatch.setenv).
+SKIP_DOMAIN_INDEPENDENT_TESTS = ("PYTEST_ADDOPTS", "-m 'not domain_independent'")
 
 
 def make(project: Path, venv_home: Path, *targets: str, timeout: int = 1200):

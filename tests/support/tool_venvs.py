@@ -12,6 +12,7 @@ import sys
 import venv
 from pathlib import Path
 
+from .build_lock import building
 from .paths import TOOL_VENVS, TOOLS_DIR
 
 
@@ -20,26 +21,27 @@ def tool_venv(name: str) -> Path:
     digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
     home = TOOL_VENVS / name
     stamp = home / ".requirements-sha256"
-    if stamp.is_file() and stamp.read_text() == digest:
+    with building(home):
+        if stamp.is_file() and stamp.read_text() == digest:
+            return home
+        venv.EnvBuilder(clear=True, with_pip=True).create(home)
+        python = home / "bin" / "python"
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+                str(requirements),
+            ],
+            check=True,
+            stdout=sys.stderr,
+        )
+        stamp.write_text(digest)
         return home
-    venv.EnvBuilder(clear=True, with_pip=True).create(home)
-    python = home / "bin" / "python"
-    subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-            str(requirements),
-        ],
-        check=True,
-        stdout=sys.stderr,
-    )
-    stamp.write_text(digest)
-    return home
 
 
 def tool_bin(venv_name: str, executable: str) -> str:

@@ -66,6 +66,7 @@ def bronze_frame(spark, rows):
     return spark.createDataFrame(full, schema)
 
 
+@pytest.mark.domain_independent
 def test_rules_name_each_broken_rule(spark, tmp_path):
     contract = small_contract(tmp_path)
     frame = bronze_frame(
@@ -85,6 +86,7 @@ def test_rules_name_each_broken_rule(spark, tmp_path):
     assert failed["c"] == ["code_valid_values"]
 
 
+@pytest.mark.domain_independent
 def test_quarantine_keeps_text_values_and_reasons(spark, tmp_path):
     contract = small_contract(tmp_path)
     frame = bronze_frame(spark, [("a", "bad", "1.00", "a@b.co", "BR")])
@@ -94,6 +96,7 @@ def test_quarantine_keeps_text_values_and_reasons(spark, tmp_path):
     assert silver.typed_rows(checked, contract).count() == 0
 
 
+@pytest.mark.domain_independent
 def test_newest_version_of_a_key_wins(spark, tmp_path):
     contract = small_contract(tmp_path)
     frame = bronze_frame(
@@ -111,6 +114,7 @@ def test_newest_version_of_a_key_wins(spark, tmp_path):
     assert ranked.where("_rank > 1").count() == 2
 
 
+@pytest.mark.domain_independent
 def test_json_parsing_rescues_unknown_fields_and_keeps_corrupt_text(spark, tmp_path):
     contract = small_contract(tmp_path)
     frame = spark.createDataFrame([('{"id": "a", "extra": 7}',), ("{not json",)], "value string")
@@ -131,6 +135,7 @@ def test_merge_statement_never_replaces_and_lets_newer_win():
     assert "REPLACE" not in merge_sql(("c", "s", "x"), "v", ["id"], ["id"], None, True)
 
 
+@pytest.mark.domain_independent
 def test_local_merge_applies_newer_ignores_older_and_identical(spark, tmp_path):
     storage = LocalStorage(spark, Runtime("local", root=tmp_path))
     schema = "id string, ts timestamp, amount int"
@@ -146,6 +151,7 @@ def test_local_merge_applies_newer_ignores_older_and_identical(spark, tmp_path):
     assert storage.read("silver", "t").first()["amount"] == 5
 
 
+@pytest.mark.domain_independent
 def test_local_append_is_exactly_once_per_batch(spark, tmp_path):
     storage = LocalStorage(spark, Runtime("local", root=tmp_path))
     frame = spark.createDataFrame([("a",)], "id string")
@@ -215,6 +221,7 @@ def ordered_contract(path, ordering_type: str) -> Contract:
     )
 
 
+@pytest.mark.domain_independent
 @pytest.mark.parametrize(("ordering_type", "older", "newer"), ORDERING_VERSIONS)
 def test_every_ordering_type_keeps_the_newest_version(spark, tmp_path, ordering_type, older, newer):
     contract = ordered_contract(tmp_path, ordering_type)
@@ -256,6 +263,7 @@ def test_synthetic_updates_are_newer_for_every_ordering_type(tmp_path, ordering_
         assert as_value(update["version"]) > as_value(originals[update["id"]])
 
 
+@pytest.mark.domain_independent
 def test_synthetic_values_fit_every_type(spark, tmp_path):
     """Every value is castable to its column's type: any decimal precision and scale, keys of
     every type a key may have."""

@@ -154,6 +154,7 @@ distinct_fields = (
 )
 
 
+@pytest.mark.domain_independent
 @given(distinct_fields)
 @example(
     {
@@ -213,6 +214,7 @@ WATERMARKS = {
 }
 
 
+@pytest.mark.domain_independent
 @pytest.mark.parametrize("engine", ["postgresql", "sqlserver"])
 @pytest.mark.parametrize("column_type", sorted(WATERMARKS))
 @given(names=st.lists(without_nul(hostile_text()), min_size=3, max_size=3))
@@ -289,12 +291,14 @@ def test_quoting_refuses_what_a_dialect_cannot_hold():
     assert spark_type("decimal( 12 ,2)") == "DECIMAL(12,2)"
 
 
+@pytest.mark.domain_independent
 def test_row_filter_exploit_of_the_first_release_is_harmless(spark):
     """The review's injection: a value ending in a backslash escaped its closing quote, so the
     next value ran as SQL and made the filter always true."""
     check_row_filter(spark, "partners", ["AR\\", ")) OR true --"])
 
 
+@pytest.mark.domain_independent
 @settings(max_examples=max(5, settings.default.max_examples // 4))
 @given(group=hostile_text(), values=st.lists(hostile_text(), min_size=1, max_size=3, unique=True))
 def test_hostile_row_filter_values_cannot_widen_the_filter(spark, group, values):
@@ -323,6 +327,7 @@ def check_row_filter(spark, group, values):
     assert visible(("engineers",)) == sorted(key for key, _ in rows)
 
 
+@pytest.mark.domain_independent
 @settings(max_examples=max(5, settings.default.max_examples // 6))
 @given(reader=hostile_text(), analyst=hostile_text())
 @example(reader="readers') OR true OR ('", analyst="analysts")
@@ -349,6 +354,7 @@ def test_hostile_group_names_in_mask_functions_grant_nothing(spark, reader, anal
 no_backtick = without_nul(hostile_text()).map(lambda text: text.replace("`", "")).filter(bool)
 
 
+@pytest.mark.domain_independent
 @settings(max_examples=max(5, settings.default.max_examples // 5))
 @given(st.lists(no_backtick, min_size=3, max_size=3, unique=True))
 def test_local_merge_reads_hostile_column_names_as_names(tmp_path_factory, spark, names):

@@ -250,8 +250,11 @@ def workspace(healthy, monkeypatch, tmp_path):
     """A loopback server with the healthy responses; tests change ``server.responses``."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorded)
     server.responses = copy.deepcopy(healthy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    # shutdown() waits for the serving loop's next poll: 0.5 s by default, per test.
+    serve = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
+    serve.start()
     url = f"http://127.0.0.1:{server.server_port}"
     for name in ("DATABRICKS_CONFIG_PROFILE", "DATABRICKS_AUTH_TYPE", "DATABRICKS_CLIENT_ID"):
         monkeypatch.delenv(name, raising=False)

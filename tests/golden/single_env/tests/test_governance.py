@@ -84,6 +84,7 @@ def one_column_contract(tmp_path, column_type, strategy):
     )
 
 
+@pytest.mark.domain_independent
 @pytest.mark.parametrize(("strategy", "column_type"), list(strategy_cases()))
 def test_every_strategy_masks_for_analysts_only_and_keeps_nulls(
     spark, tmp_path, strategy, column_type
@@ -187,6 +188,7 @@ def test_pii_columns_are_tagged_with_their_kind(contract):
             ) in statements
 
 
+@pytest.mark.domain_independent
 def test_row_filter_hides_the_rows_it_should(spark, tmp_path):
     contract = dataclasses.replace(
         one_column_contract(tmp_path, "string", "redact"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+import pytest
 import sqlglot
 from sqlglot import exp
 
@@ -76,6 +77,7 @@ class Silver:
         return DeltaTable(self.storage._path("silver", "t")).version()
 
 
+@pytest.mark.domain_independent
 def test_hard_deletes_apply_when_not_older_and_replays_change_nothing(spark, tmp_path):
     table = Silver(spark, tmp_path, HARD)
     table.batch(0, ("a", 1, "I", "new", None), ("b", 5, "I", "new", None), ("c", 1, "I", "x", None))
@@ -92,6 +94,7 @@ def test_hard_deletes_apply_when_not_older_and_replays_change_nothing(spark, tmp
     assert table.rows("id", "seq", "status") == {("b", 5, "new"), ("c", 3, "y")}
 
 
+@pytest.mark.domain_independent
 def test_soft_deletes_flag_the_row_and_keep_late_versions_out(spark, tmp_path):
     table = Silver(spark, tmp_path, SOFT)
     table.batch(0, ("a", 1, "I", "new", None), ("b", 1, "I", "new", None))
@@ -107,6 +110,7 @@ def test_soft_deletes_flag_the_row_and_keep_late_versions_out(spark, tmp_path):
     assert "_deleted" not in current_rows(table.storage.read("silver", "t"), table.contract).columns
 
 
+@pytest.mark.domain_independent
 def test_history_opens_rows_on_tracked_changes_and_updates_in_place_otherwise(spark, tmp_path):
     table = Silver(spark, tmp_path, HISTORY)
     table.batch(0, ("a", 1, "I", "new", "n1"), ("b", 1, "I", "new", None))
@@ -139,6 +143,7 @@ def test_history_opens_rows_on_tracked_changes_and_updates_in_place_otherwise(sp
 HISTORY_COLUMNS = ("id", "_valid_from", "_valid_to", "_is_current", "_deleted", "status", "note")
 
 
+@pytest.mark.domain_independent
 def test_late_history_changes_land_in_place_and_replays_change_nothing(spark, tmp_path):
     table = Silver(spark, tmp_path, HISTORY)
     table.batch(0, ("a", 10, "I", "new", "n10"), ("b", 10, "I", "new", None))
@@ -194,6 +199,7 @@ def test_late_history_changes_land_in_place_and_replays_change_nothing(spark, tm
     assert table.rows(*HISTORY_COLUMNS) == after
 
 
+@pytest.mark.domain_independent
 def test_recomputed_history_merge_deletes_rows_it_no_longer_holds():
     statement = merge_sql(("c", "silver", "t"), "v", ["id", "_valid_from", "status"],
                           ["id", "_valid_from"], None, False, delete_missing=True)  # fmt: skip
@@ -213,6 +219,7 @@ def _clauses(statement: str) -> list[exp.When]:
     return list(merge.find_all(exp.When))
 
 
+@pytest.mark.domain_independent
 def test_databricks_merge_deletes_first_and_never_inserts_a_delete():
     marker = DeleteMarker("op", ("D", "X"))
     statement = merge_sql(("c", "silver", "t"), "v", ["id", "seq", "op"], ["id"], "seq", False,
@@ -229,11 +236,13 @@ def test_databricks_merge_deletes_first_and_never_inserts_a_delete():
     assert "COALESCE(s.`gone` IN (TRUE), false)".lower() in boolean.lower()
 
 
+@pytest.mark.domain_independent
 def test_without_a_delete_marker_the_merge_is_unchanged():
     plain = merge_sql(("c", "s", "t"), "v", ["id", "seq"], ["id"], "seq", False)
     assert "DELETE" not in plain and plain.endswith("WHEN NOT MATCHED THEN INSERT *")
 
 
+@pytest.mark.domain_independent
 def test_current_rows_read_latest_only_tables_whole(spark, tmp_path):
     rows = spark.createDataFrame([("a", 1), ("b", 2)], "id string, seq int")
     for changes in (Changes(), HARD):
