@@ -624,7 +624,9 @@ def test_bundle_resources_load_as_the_cli_loads_them(answer_set_renders, tmp_pat
         )
         assert result.returncode == 0, diagnostics.read_text() + result.stderr[-2000:]
         resources = json.loads(output.read_text())["resources"]
-        contracts = sorted(p.name.removesuffix(".odcs.yaml") for p in project.glob("contracts/*"))
+        contracts = sorted(
+            p.name.removesuffix(".odcs.yaml") for p in project.glob("contracts/*.odcs.yaml")
+        )
         assert sorted(resources["jobs"]) == sorted(
             [f"{c}_medallion" for c in contracts] + ["governance"]
         )

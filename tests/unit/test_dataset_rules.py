@@ -438,6 +438,14 @@ def test_change_rules(answers, where, rule):
     assert [(p.where, p.rule) for p in problems] == [(where, rule)]
 
 
+def test_a_key_or_ordering_marker_is_named_by_its_role_whatever_its_type():
+    """A bigint key (or a timestamp ordering column) is refused as the key (ordering), not
+    for its type: the role is what is wrong."""
+    (key,) = rules.check_delete_column("seq", CHANGE_COLUMNS, ["seq"], "event_ts")
+    (ordering,) = rules.check_delete_column("event_ts", CHANGE_COLUMNS, ["id"], "event_ts")
+    assert (key.rule, ordering.rule) == ("delete-column-not-key", "delete-column-not-ordering")
+
+
 def test_default_tracked_columns_skip_key_ordering_and_marker():
     tracked = rules.default_tracked_columns(CHANGE_COLUMNS, ["id"], "event_ts", "op")
     assert tracked == ["seq", "email", "born", "score", "amount", "flag"]

@@ -41,10 +41,13 @@ def renamable(contract):
     return next((c for c in free if c.required), free[0])
 
 
-def a_widening(contract) -> tuple[str, str] | None:
-    """(column, wider type) for the first column whose type can widen, else None."""
+def a_widening(contract, skip: str = "") -> tuple[str, str] | None:
+    """(column, wider type) for the first column but ``skip`` whose type can widen, else
+    None."""
     wider = {"tinyint": "smallint", "smallint": "int", "int": "bigint", "float": "double"}
     for column in contract.columns:
+        if column.name == skip:
+            continue
         kind = column.type.lower().replace(" ", "")
         if kind in wider:
             return column.name, wider[kind]
@@ -236,7 +239,7 @@ def test_a_renamed_column_is_refused_then_rebuilt_from_bronze(local_run, contrac
     assert quarantine.to_pyarrow_dataset().count_rows() == first["silver"]["quarantined"]
 
     # The next run goes on; a widened type (a minor change) widens the table on the way.
-    widening = a_widening(contract)
+    widening = a_widening(contract, skip=old)  # the renamed column is gone
     if widening:
         for prop in document["schema"][0]["properties"]:
             if prop["name"] == widening[0]:

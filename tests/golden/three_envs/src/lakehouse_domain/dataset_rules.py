@@ -510,18 +510,19 @@ def check_delete_column(
     if not isinstance(column_name, str) or column_name not in by_name:
         return [Problem(where, f"{shown(column_name)} is not a column", "delete-column")]
     column = by_name[column_name]
-    if column.get("type") not in DELETE_COLUMN_TYPES:
-        detail = (
-            f"{column_name!r} is {column.get('type')}; a delete marker is a string "
-            "(operation code) or boolean (deleted flag) column"
-        )
-        return [Problem(where, detail, "delete-column-type")]
+    # The column's role first: a key or ordering column is the wrong column whatever its type.
     if isinstance(primary_key, list) and column_name in primary_key:
         detail = f"{column_name!r} is in the primary key; the marker says what happened to a key"
         return [Problem(where, detail, "delete-column-not-key")]
     if column_name == ordering:
         detail = f"{column_name!r} is the ordering column; the marker needs its own column"
         return [Problem(where, detail, "delete-column-not-ordering")]
+    if column.get("type") not in DELETE_COLUMN_TYPES:
+        detail = (
+            f"{column_name!r} is {column.get('type')}; a delete marker is a string "
+            "(operation code) or boolean (deleted flag) column"
+        )
+        return [Problem(where, detail, "delete-column-type")]
     if column.get("pii") is not None:
         return [Problem(where, f"{column_name!r} is PII", "delete-column-not-pii")]
     return []
