@@ -98,6 +98,8 @@ def copy_interactively(template: Path, destination: Path, log: Path) -> None:
     for prompt in (
         "Where the dataset comes from",
         "Format of the landed files",
+        "Optional delete marker",  # none: no deletes
+        "History kept in silver",  # 1: the latest version of each key
         "owns the catalogs and schemas",
         "data engineers",
         "Account group of analysts",
