@@ -180,6 +180,7 @@ def add_dataset_interactively(project: Path, venv: Path, log: Path) -> None:
     term.answer("Column name")  # done
     term.answer("Primary key")  # refund_id proposed and checked
     term.answer("orders versions")  # refunded_at
+    term.answer("History kept in silver")  # 1 (no column can mark deletes: not asked)
     term.answer("row filter")  # no
     assert term.finish() == 0, log.read_text()[-3000:]
 
