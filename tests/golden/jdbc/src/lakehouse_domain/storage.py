@@ -56,6 +56,13 @@ class TableState:
 _DELTA_TYPE_NAMES = {"byte": "tinyint", "short": "smallint", "integer": "int", "long": "bigint"}
 
 
+def spark_type_text(text: str) -> str:
+    """A column type as Spark SQL writes it (``decimal(18,2)``, ``bigint``), whether it came
+    from a contract, the Tables API's ``type_text`` or the Delta protocol (``long``)."""
+    text = text.lower().replace(" ", "")
+    return _DELTA_TYPE_NAMES.get(text, text)
+
+
 class Storage(Protocol):
     def exists(self, layer: str, table: str) -> bool: ...
 
@@ -440,10 +447,7 @@ class LocalStorage:
         if not DeltaTable.is_deltatable(path):
             return None
         delta = DeltaTable(path)
-        columns = {
-            field.name: _DELTA_TYPE_NAMES.get(field.type.type, field.type.type)
-            for field in delta.schema().fields
-        }
+        columns = {field.name: spark_type_text(field.type.type) for field in delta.schema().fields}
         return TableState(columns, dict(delta.metadata().configuration))
 
     def set_properties(self, layer, table, properties) -> None:

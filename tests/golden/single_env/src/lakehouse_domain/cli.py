@@ -31,6 +31,7 @@ from .pipeline import run_dataset
 from .rebuild import SilverRebuild
 from .report import RunReport, report_location
 from .runtime import Runtime
+from .verify import CHECKS
 
 console = Console(stderr=True)
 
@@ -89,8 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--only",
         default="",
-        help="comma-separated checks to run (default: all): metastore, catalog, schema, group, "
-        "identity, network, job, masks, grants, tags, contract, anomaly_detection, monitoring",
+        help=f"comma-separated checks to run (default: all): {', '.join(CHECKS)}",
     )
     return parser
 

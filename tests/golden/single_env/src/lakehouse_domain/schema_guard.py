@@ -25,7 +25,7 @@ from __future__ import annotations
 from .contract import ADDITIVE_LAYOUT_CHANGES, Contract
 from .contract_changes import ADDITIVE, type_change
 from .problems import Problem
-from .storage import Storage, TableState
+from .storage import Storage, TableState, spark_type_text
 
 CONTRACT_VERSION = "lakehouse.contract_version"
 PRIMARY_KEY = "lakehouse.primary_key"
@@ -33,17 +33,10 @@ ORDERING_COLUMN = "lakehouse.ordering_column"
 SILVER_LAYOUT = "lakehouse.silver_layout"
 LAYER = "silver"
 RULE = "breaking-change"
-# Delta protocol and Spark spellings of the same type.
-_SAME_TYPE = {"integer": "int", "long": "bigint", "short": "smallint", "byte": "tinyint"}
 
 
 class BreakingChange(RuntimeError):
     """The contract breaks its existing silver table; the message says what and what to do."""
-
-
-def _type(text: str) -> str:
-    text = text.lower().replace(" ", "")
-    return _SAME_TYPE.get(text, text)
 
 
 def _major(version: str | None) -> int | None:
@@ -65,7 +58,7 @@ def breaking_changes(contract: Contract, table: TableState) -> list[Problem]:
     """Every difference between ``contract`` and its existing table that a run cannot apply
     by evolving the table. Lineage columns (``_``-prefixed) belong to the engine."""
     problems = []
-    contract_types = {column.name: _type(column.type) for column in contract.columns}
+    contract_types = {column.name: spark_type_text(column.type) for column in contract.columns}
     for name in table.columns:
         if not name.startswith("_") and name not in contract_types:
             detail = "column removed or renamed (the table still holds it)"
@@ -77,9 +70,9 @@ def breaking_changes(contract: Contract, table: TableState) -> list[Problem]:
                 detail = "new required column (the table's rows have no value)"
                 problems.append(Problem((contract.name, column.name), detail, RULE))
             continue
-        wanted = contract_types[column.name]
-        if _type(stored) != wanted and type_change(_type(stored), wanted) != ADDITIVE:
-            detail = f"type {_type(stored)} in the table -> {wanted} (not a widening)"
+        wanted, stored = contract_types[column.name], spark_type_text(stored)
+        if stored != wanted and type_change(stored, wanted) != ADDITIVE:
+            detail = f"type {stored} in the table -> {wanted} (not a widening)"
             problems.append(Problem((contract.name, column.name), detail, RULE))
     recorded = table.properties
     for key, label in ((PRIMARY_KEY, "primary key"), (ORDERING_COLUMN, "ordering column")):
@@ -111,9 +104,10 @@ def widened_columns(contract: Contract, table: TableState) -> dict[str, str]:
     widened = {}
     for column in contract.columns:
         stored = table.columns.get(column.name)
-        if stored is None or _type(stored) == _type(column.type):
+        if stored is None:
             continue
-        if type_change(_type(stored), _type(column.type)) == ADDITIVE:
+        stored, wanted = spark_type_text(stored), spark_type_text(column.type)
+        if stored != wanted and type_change(stored, wanted) == ADDITIVE:
             widened[column.name] = column.type
     return widened
 
