@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import cost
+from . import cost, naming
 from .sql import spark_name, spark_string
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ ALERT_SCHEDULE = "0 0 * * * ?"
 ALERT_TIMEZONE = "UTC"
 # The run history in the dashboard's datasets: relative to the dashboard's default catalog
 # (the bundle sets it per environment), so one file serves every environment.
-DASHBOARD_RUN_HISTORY = "ops.pipeline_runs"
+DASHBOARD_RUN_HISTORY = f"{naming.OPS_SCHEMA}.{naming.RUN_HISTORY_TABLE}"
 RUNS_DATASET = "pipeline_runs"
 COST_DATASET = "cost_by_dataset"
 HISTORY_DAYS = 30
